@@ -1,0 +1,38 @@
+"""Roles are data: a named set of permission codes, per workspace."""
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.Model):
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="roles"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint("workspace", Lower("name"), name="role_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RolePermission(models.Model):
+    """One ticked cell of the role × permission matrix; codes come from the catalogue."""
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="grants")
+    code = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["role", "code"], name="role_permission_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role_id}:{self.code}"

@@ -1,0 +1,11 @@
+from django import template
+
+from pult.activity.describe import describe_event
+from pult.activity.models import Event
+
+register = template.Library()
+
+
+@register.simple_tag
+def describe(event: Event) -> str:
+    return describe_event(event)

@@ -1,0 +1,18 @@
+from django.urls import include, path
+
+from pult.api.urls import api
+from pult.ui.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("", include("pult.accounts.urls")),
+    path("", include("pult.access.urls")),
+    path("", include("pult.activity.urls")),
+    path("", include("pult.notifications.urls")),
+    path("", include("pult.ui.urls")),
+]
+
+handler403 = "pult.ui.errors.forbidden"
+handler404 = "pult.ui.errors.not_found"
+handler500 = "pult.ui.errors.server_error"

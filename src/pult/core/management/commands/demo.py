@@ -1,0 +1,74 @@
+"""`pult demo`: the demo installation admin, a demo workspace and its people.
+
+Idempotent: running it again changes nothing. The logins are printed and listed in
+the README; never run it on a production installation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from pult.access.models import Role
+from pult.access.services import role_create
+from pult.accounts.models import User, Workspace
+from pult.accounts.services import member_add, workspace_create
+from pult.notifications.models import NotificationRule
+
+ADMIN = ("admin@pult.demo", "lamp-river-42", "Анна Админова")
+PEOPLE = [
+    # e-mail, password, full name, position, role
+    ("head@pult.demo", "oak-maple-17", "Борис Руководов", "Head of department", "Head"),
+    ("staff@pult.demo", "sea-cloud-93", "Вера Специалистова", "Specialist", "Specialist"),
+]
+ROLES = {
+    "Head": [
+        "accounts.view_directory",
+        "accounts.manage_members",
+        "activity.view_feed",
+        "notifications.manage_rules",
+    ],
+    "Specialist": ["accounts.view_directory"],
+}
+
+
+class Command(BaseCommand):
+    help = "Create the demo admin, the demo workspace and demo people (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        email, password, name = ADMIN
+        admin = User.objects.filter(email=email).first()
+        if admin is None:
+            admin = User.objects.create_superuser(
+                email, password, full_name=name, position="Administrator", phone="+7 900 000-00-01"
+            )
+        workspace = Workspace.objects.filter(slug="demo").first()
+        if workspace is None:
+            workspace = workspace_create(actor=admin, name="Demo", slug="demo")
+        for role_name, codes in ROLES.items():
+            if not Role.objects.filter(workspace=workspace, name=role_name).exists():
+                role_create(actor=None, workspace=workspace, name=role_name, codes=codes)
+        for email, password, full_name, position, role_name in PEOPLE:
+            if not User.objects.filter(email=email).exists():
+                member_add(
+                    actor=None,
+                    workspace=workspace,
+                    email=email,
+                    full_name=full_name,
+                    password=password,
+                    position=position,
+                    phone="+7 900 000-00-02",
+                    roles=[Role.objects.get(workspace=workspace, name=role_name)],
+                )
+        if not NotificationRule.objects.filter(workspace=workspace).exists():
+            rule = NotificationRule.objects.create(
+                workspace=workspace, verb="accounts.member_changed", participants=True
+            )
+            rule.roles.add(Role.objects.get(workspace=workspace, name="Head"))
+        self.stdout.write("Demo logins (http://127.0.0.1:8000/):")
+        self.stdout.write(f"  installation admin  {ADMIN[0]:<22} {ADMIN[1]}")
+        for email, password, _n, _p, role_name in PEOPLE:
+            self.stdout.write(f"  {role_name.lower():<19} {email:<22} {password}")

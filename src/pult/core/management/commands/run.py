@@ -1,0 +1,91 @@
+"""`pult run`: web (HTTP + WebSocket) and the task worker as one process tree.
+
+Ctrl-C (or SIGTERM) stops both. In production run them separately under a process
+manager: `pult run --no-worker --workers 4` behind a proxy and `pult worker` on as
+many machines as needed.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Pult (web + WebSocket) and run the background worker."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_WORKERS", "0")),
+            help="Web worker processes (default: 1, or 2 per core with Redis).",
+        )
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start the task worker."
+        )
+        parser.add_argument("--reload", action="store_true", help="Restart on code changes.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        workers = options["workers"] or self._default_workers()
+        web = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "pult.config.asgi:application",
+            "--host",
+            options["host"],
+            "--port",
+            str(options["port"]),
+            "--proxy-headers",
+            "--no-server-header",
+            "--log-level",
+            "warning",
+        ]
+        web += ["--reload"] if options["reload"] else ["--workers", str(workers)]
+        children = [subprocess.Popen(web)]  # noqa: S603 - our own interpreter and arguments
+        if not options["no_worker"]:
+            children.append(subprocess.Popen([sys.executable, "-m", "pult.cli", "worker"]))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Pult is running on http://{options['host']}:{options['port']}/  (Ctrl-C stops it)"
+            )
+        )
+
+        def stop(*_: object) -> None:
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+            deadline = time.monotonic() + 10
+            for child in children:
+                try:
+                    child.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    child.kill()
+            sys.exit(0)
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        while True:
+            for child in children:
+                if child.poll() is not None:
+                    self.stderr.write(f"A Pult process exited ({child.returncode}); stopping.")
+                    stop()
+            time.sleep(0.5)
+
+    @staticmethod
+    def _default_workers() -> int:
+        # The in-memory channel layer lives inside one process: live updates need a
+        # single web worker unless Redis carries them between workers.
+        if not settings.REDIS_URL:
+            return 1
+        return max(2, (os.cpu_count() or 1) * 2)

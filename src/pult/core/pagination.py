@@ -1,0 +1,42 @@
+"""Keyset pagination: a page costs the same on row 10 and on row 10 million.
+
+Lists are ordered newest first by (created_at, id); the cursor is the id of the
+last row shown, so the next page is one index range scan, never an OFFSET.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from django.db.models import Model, QuerySet
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass
+class KeysetPage(Generic[M]):
+    rows: list[M]
+    next_cursor: int | None
+    page_size: int
+
+
+def parse_cursor(raw: str | None) -> int | None:
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
+def keyset_page(queryset: QuerySet[M], *, cursor: int | None, page_size: int = 50) -> KeysetPage[M]:
+    """Rows with id below the cursor, newest first; ids grow with time in every table."""
+    page_size = max(1, min(page_size, 200))
+    if cursor is not None:
+        queryset = queryset.filter(pk__lt=cursor)
+    rows = list(queryset.order_by("-pk")[: page_size + 1])
+    has_more = len(rows) > page_size
+    rows = rows[:page_size]
+    return KeysetPage(rows=rows, next_cursor=rows[-1].pk if has_more else None, page_size=page_size)

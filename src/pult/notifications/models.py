@@ -1,0 +1,127 @@
+"""Notification rules (data), the in-app inbox, per-user preferences and the e-mail
+outbox. Rows are written in the same transaction as the change that caused them."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationRule(models.Model):
+    """On event `verb`, notify these users, roles, departments and/or the participants."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    verb = models.CharField(_("event"), max_length=80)
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("users")
+    )
+    roles = models.ManyToManyField(
+        "access.Role", blank=True, related_name="+", verbose_name=_("roles")
+    )
+    departments = models.ManyToManyField(
+        "accounts.Department", blank=True, related_name="+", verbose_name=_("departments")
+    )
+    participants = models.BooleanField(_("the object's participants"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notification rule")
+        verbose_name_plural = _("notification rules")
+        indexes = [models.Index(fields=["workspace", "verb"], name="rule_ws_verb")]
+
+    def __str__(self) -> str:
+        return self.verb
+
+
+class Notification(models.Model):
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.ForeignKey("activity.Event", on_delete=models.CASCADE, related_name="+")
+    in_app = models.BooleanField(default=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            # One event reaches a person once, however many rules name them.
+            models.UniqueConstraint(fields=["event", "recipient"], name="notification_once"),
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "recipient", "-id"], name="inbox"),
+            models.Index(
+                fields=["workspace", "recipient"],
+                name="inbox_unread",
+                condition=models.Q(read_at__isnull=True, in_app=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}:{self.event_id}"
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", _("In the app")
+    EMAIL = "email", _("E-mail")
+
+
+class NotificationPreference(models.Model):
+    """A user's choice of channels for one kind of event; absent means both channels."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    verb = models.CharField(max_length=80)
+    in_app = models.BooleanField(_("in the app"), default=True)
+    email = models.BooleanField(_("by e-mail"), default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "user", "verb"], name="notification_preference_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.verb}"
+
+
+class OutboundEmail(models.Model):
+    """The durable e-mail outbox: a row per message, delivered by a task with retries."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    workspace = models.ForeignKey(
+        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Makes enqueueing idempotent: e.g. "notification:42" is written once, sent once.
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="outbox_due",
+                condition=models.Q(status="pending"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

@@ -1,0 +1,362 @@
+"""Notification writes: dispatch by rules, inbox state, preferences, the e-mail outbox."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import Model
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from pult.access.policies import has_permission
+from pult.accounts.models import Department, Membership, User
+from pult.activity.describe import describe_event
+from pult.core.exceptions import DomainError, NotFound
+from pult.notifications import live, registry
+from pult.notifications.models import (
+    Notification,
+    NotificationPreference,
+    NotificationRule,
+    OutboundEmail,
+)
+from pult.notifications.permissions import MANAGE_RULES
+
+if TYPE_CHECKING:
+    from pult.access.models import Role
+    from pult.accounts.models import Workspace
+    from pult.activity.models import Event
+
+logger = logging.getLogger(__name__)
+
+
+# --- Dispatch ---------------------------------------------------------------------
+
+
+def _recipient_ids(*, event: Event, target: Model | None) -> set[int]:
+    user_ids: set[int] = set()
+    rules = NotificationRule.objects.filter(
+        workspace=event.workspace, verb=event.verb, is_active=True
+    ).prefetch_related("users", "roles", "departments")
+    for rule in rules:
+        user_ids.update(u.pk for u in rule.users.all())
+        role_ids = [r.pk for r in rule.roles.all()]
+        if role_ids:
+            user_ids.update(
+                Membership.objects.filter(
+                    workspace=event.workspace, roles__in=role_ids
+                ).values_list("user_id", flat=True)
+            )
+        department_ids = [d.pk for d in rule.departments.all()]
+        if department_ids:
+            user_ids.update(
+                Membership.objects.filter(
+                    workspace=event.workspace, department__in=department_ids
+                ).values_list("user_id", flat=True)
+            )
+        if rule.participants:
+            user_ids.update(registry.participant_ids(target))
+    if not user_ids:
+        return set()
+    # Only active members of this workspace ever hear of its events; never the actor.
+    members = set(
+        Membership.objects.filter(
+            workspace=event.workspace, is_active=True, user__is_active=True, user_id__in=user_ids
+        ).values_list("user_id", flat=True)
+    )
+    members.discard(event.actor_id)
+    return members
+
+
+def notifications_dispatch(*, event: Event, target: Model | None = None) -> list[Notification]:
+    """Apply the workspace's rules to an event: inbox rows and outbox e-mails, once each."""
+    recipient_ids = _recipient_ids(event=event, target=target)
+    if not recipient_ids:
+        return []
+    preferences = {
+        p.user_id: p
+        for p in NotificationPreference.objects.filter(
+            workspace=event.workspace, verb=event.verb, user_id__in=recipient_ids
+        )
+    }
+    recipients = User.objects.filter(pk__in=recipient_ids).only(
+        "pk", "email", "full_name", "locale"
+    )
+    created = []
+    for recipient in recipients:
+        preference = preferences.get(recipient.pk)
+        in_app = preference.in_app if preference else True
+        by_email = preference.email if preference else True
+        if not (in_app or by_email):
+            continue
+        notification, was_created = Notification.objects.get_or_create(
+            event=event,
+            recipient=recipient,
+            defaults={"workspace": event.workspace, "in_app": in_app},
+        )
+        if not was_created:
+            continue
+        created.append(notification)
+        if by_email:
+            _notification_email(notification, recipient)
+        if in_app:
+            _push_after_commit(recipient.pk, event.workspace_id)
+    return created
+
+
+def _notification_email(notification: Notification, recipient: User) -> None:
+    with translation.override(recipient.locale or settings.LANGUAGE_CODE):
+        title = describe_event(notification.event)
+        context = {
+            "title": title,
+            "recipient": recipient,
+            "workspace": notification.event.workspace,
+            "inbox_url": settings.SITE_URL + reverse("notifications:inbox"),
+            "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
+        }
+        email_enqueue(
+            workspace=notification.event.workspace,
+            to=recipient.email,
+            subject=f"[{notification.event.workspace.name}] {title}",
+            body_text=render_to_string("notifications/email/notification.txt", context),
+            body_html=render_to_string("notifications/email/notification.html", context),
+            dedupe_key=f"notification:{notification.pk}",
+        )
+
+
+def unread_count(*, user_id: int, workspace_id: int) -> int:
+    # Served by the partial index `inbox_unread`.
+    return Notification.objects.filter(
+        workspace_id=workspace_id, recipient_id=user_id, in_app=True, read_at__isnull=True
+    ).count()
+
+
+def _push_after_commit(user_id: int, workspace_id: int) -> None:
+    def push() -> None:
+        live.push_inbox_state(
+            user_id=user_id,
+            workspace_id=workspace_id,
+            unread=unread_count(user_id=user_id, workspace_id=workspace_id),
+        )
+
+    transaction.on_commit(push)
+
+
+# --- Inbox ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_mark_read(*, actor: User, workspace: Workspace, notification_id: int) -> None:
+    """Mark one of the actor's own notifications read; others' do not exist for them."""
+    updated = Notification.objects.filter(
+        pk=notification_id, workspace=workspace, recipient=actor
+    ).update(read_at=timezone.now())
+    if not updated:
+        raise NotFound(_("Notification not found."))
+    _push_after_commit(actor.pk, workspace.pk)
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, actor: User, workspace: Workspace) -> int:
+    """Mark every unread notification of the actor in this workspace read."""
+    count = Notification.objects.filter(
+        workspace=workspace, recipient=actor, read_at__isnull=True
+    ).update(read_at=timezone.now())
+    _push_after_commit(actor.pk, workspace.pk)
+    return count
+
+
+@transaction.atomic
+def preferences_save(
+    *, actor: User, workspace: Workspace, choices: dict[str, tuple[bool, bool]]
+) -> None:
+    """Save the actor's (in-app, e-mail) choice per event kind."""
+    for verb, (in_app, email) in choices.items():
+        NotificationPreference.objects.update_or_create(
+            user=actor,
+            workspace=workspace,
+            verb=verb,
+            defaults={"in_app": in_app, "email": email},
+        )
+
+
+# --- Rules ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rule_save(
+    *,
+    actor: User,
+    workspace: Workspace,
+    verb: str,
+    users: list[User],
+    roles: list[Role],
+    departments: list[Department],
+    participants: bool,
+    rule: NotificationRule | None = None,
+) -> NotificationRule:
+    """Create or change a notification rule; every addressee must belong to the workspace."""
+    from pult.activity.registry import verb as known_verb
+    from pult.activity.services import event_record
+
+    if not has_permission(actor, workspace, MANAGE_RULES):
+        raise NotFound(_("Page not found."))
+    if known_verb(verb) is None:
+        raise DomainError(_("Choose an event."), field_errors={"verb": [_("Unknown event.")]})
+    if not (users or roles or departments or participants):
+        raise DomainError(_("Choose at least one addressee."))
+    if any(r.workspace_id != workspace.pk for r in roles) or any(
+        d.workspace_id != workspace.pk for d in departments
+    ):
+        raise DomainError(_("Addressees must belong to this workspace."))
+    member_ids = set(
+        Membership.objects.filter(workspace=workspace, user__in=users).values_list(
+            "user_id", flat=True
+        )
+    )
+    if any(u.pk not in member_ids for u in users):
+        raise DomainError(_("Addressees must belong to this workspace."))
+    is_new = rule is None
+    if rule is None:
+        rule = NotificationRule(workspace=workspace)
+    elif rule.workspace_id != workspace.pk:
+        raise NotFound(_("Rule not found."))
+    rule.verb = verb
+    rule.participants = participants
+    rule.save()
+    rule.users.set(users)
+    rule.roles.set(roles)
+    rule.departments.set(departments)
+    event_record(
+        actor=actor,
+        workspace=workspace,
+        verb="notifications.rule_created" if is_new else "notifications.rule_changed",
+        target=rule,
+        notify=False,
+    )
+    return rule
+
+
+@transaction.atomic
+def rule_delete(*, actor: User, workspace: Workspace, rule_id: int) -> None:
+    """Delete a rule of this workspace."""
+    from pult.activity.services import event_record
+
+    if not has_permission(actor, workspace, MANAGE_RULES):
+        raise NotFound(_("Page not found."))
+    rule = NotificationRule.objects.filter(workspace=workspace, pk=rule_id).first()
+    if rule is None:
+        raise NotFound(_("Rule not found."))
+    event_record(
+        actor=actor,
+        workspace=workspace,
+        verb="notifications.rule_deleted",
+        payload={"verb": rule.verb},
+        notify=False,
+    )
+    rule.delete()
+
+
+# --- E-mail outbox ----------------------------------------------------------------
+
+
+def email_enqueue(
+    *,
+    to: str,
+    subject: str,
+    body_text: str,
+    dedupe_key: str,
+    body_html: str = "",
+    workspace: Workspace | None = None,
+) -> OutboundEmail:
+    """Queue an e-mail in the outbox (idempotent by dedupe_key); sent after commit."""
+    email, created = OutboundEmail.objects.get_or_create(
+        dedupe_key=dedupe_key,
+        defaults={
+            "workspace": workspace,
+            "to": to,
+            "subject": subject[:300],
+            "body_text": body_text,
+            "body_html": body_html,
+            "next_attempt_at": timezone.now(),
+        },
+    )
+    if created:
+        _enqueue_send(email.pk)
+    return email
+
+
+def _enqueue_send(email_id: int, run_after: datetime | None = None) -> None:
+    from pult.notifications.tasks import email_send_task
+
+    def enqueue() -> None:
+        try:
+            task = email_send_task.using(run_after=run_after) if run_after else email_send_task
+            task.enqueue(email_id)
+        except Exception:  # the outbox sweep delivers it anyway
+            logger.warning("could not enqueue e-mail %s", email_id, exc_info=True)
+
+    transaction.on_commit(enqueue)
+
+
+def _backoff(attempts: int) -> timedelta:
+    seconds = settings.OUTBOX_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, 3600))
+
+
+def email_deliver(*, email_id: int, now: datetime | None = None) -> bool:
+    """Send one queued e-mail if it is due. Sent at most once: the row is locked while
+    sending and marked sent in the same transaction; a failure schedules a retry."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        email = (
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now)
+            .first()
+        )
+        if email is None:
+            return False
+        message = EmailMultiAlternatives(
+            subject=email.subject,
+            body=email.body_text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[email.to],
+            headers={"Auto-Submitted": "auto-generated"},
+        )
+        if email.body_html:
+            message.attach_alternative(email.body_html, "text/html")
+        email.attempts += 1
+        try:
+            get_connection(fail_silently=False).send_messages([message])
+        except Exception as error:
+            email.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                email.status = OutboundEmail.Status.FAILED
+            else:
+                email.next_attempt_at = now + _backoff(email.attempts)
+                _enqueue_send(email.pk, run_after=email.next_attempt_at)
+            email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            logger.info("e-mail %s not sent (attempt %s): %s", email.pk, email.attempts, error)
+            return False
+        email.status = OutboundEmail.Status.SENT
+        email.sent_at = timezone.now()
+        email.last_error = ""
+        email.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+        return True
+
+
+def outbox_deliver_due(*, now: datetime | None = None, limit: int = 200) -> int:
+    """Send every due e-mail (the worker's safety net when a task was lost)."""
+    now = now or timezone.now()
+    due_ids = list(
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(email_deliver(email_id=email_id, now=now) for email_id in due_ids)

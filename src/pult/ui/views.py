@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import json
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from pult.accounts import selectors as accounts_selectors
+from pult.accounts.policies import can_view_directory
+from pult.core.http import WorkspaceRequest
+from pult.core.views import workspace_required
+from pult.notifications import selectors as notification_selectors
+from pult.ui import health
+
+
+@workspace_required
+def home(request: WorkspaceRequest) -> HttpResponse:
+    actor, workspace = request.user, request.workspace
+    inbox = notification_selectors.inbox_page(
+        actor=actor,
+        workspace=workspace,
+        cursor=None,
+        unread_only=True,
+        page_size=5,
+    )
+    return render(request, "ui/home.html", {"inbox": inbox})
+
+
+@workspace_required
+def search(request: WorkspaceRequest) -> HttpResponse:
+    """Global search; each domain contributes what the actor may see."""
+    actor, workspace = request.user, request.workspace
+    query = request.GET.get("q", "").strip()[:100]
+    people = None
+    if query and can_view_directory(actor, workspace):
+        people = accounts_selectors.member_page(
+            actor=actor,
+            workspace=workspace,
+            query=query,
+            page_size=20,
+        )
+    return render(request, "ui/search.html", {"query": query, "people": people})
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    report = health.check_all()
+    status = 200 if all(part["ok"] for part in report.values()) else 503
+    return JsonResponse(
+        {"ok": status == 200, **report},
+        status=status,
+        json_dumps_params={"indent": None},
+        encoder=json.JSONEncoder,
+    )

@@ -1,0 +1,54 @@
+"""Factories shared by the tests: real rows through the real services."""
+
+from __future__ import annotations
+
+import itertools
+
+from pult.access.models import Role
+from pult.access.services import role_create
+from pult.accounts.models import Department, Membership, User, Workspace
+from pult.accounts.services import member_add, workspace_create
+
+PASSWORD = "correct-horse-42"
+_counter = itertools.count(1)
+
+
+def make_admin(email: str = "", **fields: object) -> User:
+    """An installation admin (superuser)."""
+    n = next(_counter)
+    return User.objects.create_superuser(email or f"admin{n}@example.com", PASSWORD,
+                                         full_name=f"Admin {n}", **fields)
+
+
+def make_workspace(name: str = "", admin: User | None = None) -> tuple[Workspace, User]:
+    """A workspace and its administrator (who holds every permission in it)."""
+    n = next(_counter)
+    admin = admin or make_admin()
+    workspace = workspace_create(actor=admin, name=name or f"Workspace {n}", slug=f"ws-{n}")
+    return workspace, admin
+
+
+def make_role(workspace: Workspace, codes: list[str], name: str = "") -> Role:
+    return role_create(actor=None, workspace=workspace, name=name or f"Role {next(_counter)}",
+                       codes=codes)
+
+
+def make_member(
+    workspace: Workspace,
+    codes: list[str] | None = None,
+    *,
+    email: str = "",
+    full_name: str = "",
+    department: Department | None = None,
+    roles: list[Role] | None = None,
+) -> User:
+    """A member holding exactly `codes` (through a role made for them) or `roles`."""
+    n = next(_counter)
+    if roles is None:
+        roles = [make_role(workspace, codes or [])] if codes is not None else []
+    membership: Membership = member_add(
+        actor=None, workspace=workspace, email=email or f"user{n}@example.com",
+        full_name=full_name or f"Member Number{n}", password=PASSWORD, phone="+7 900 123-45-67",
+        position="Specialist", department=department, roles=roles,
+    )
+    return membership.user
