@@ -16,8 +16,9 @@ _counter = itertools.count(1)
 def make_admin(email: str = "", **fields: object) -> User:
     """An installation admin (superuser)."""
     n = next(_counter)
-    return User.objects.create_superuser(email or f"admin{n}@example.com", PASSWORD,
-                                         full_name=f"Admin {n}", **fields)
+    return User.objects.create_superuser(
+        email or f"admin{n}@example.com", PASSWORD, full_name=f"Admin {n}", **fields
+    )
 
 
 def make_workspace(name: str = "", admin: User | None = None) -> tuple[Workspace, User]:
@@ -29,8 +30,9 @@ def make_workspace(name: str = "", admin: User | None = None) -> tuple[Workspace
 
 
 def make_role(workspace: Workspace, codes: list[str], name: str = "") -> Role:
-    return role_create(actor=None, workspace=workspace, name=name or f"Role {next(_counter)}",
-                       codes=codes)
+    return role_create(
+        actor=None, workspace=workspace, name=name or f"Role {next(_counter)}", codes=codes
+    )
 
 
 def make_member(
@@ -47,8 +49,14 @@ def make_member(
     if roles is None:
         roles = [make_role(workspace, codes or [])] if codes is not None else []
     membership: Membership = member_add(
-        actor=None, workspace=workspace, email=email or f"user{n}@example.com",
-        full_name=full_name or f"Member Number{n}", password=PASSWORD, phone="+7 900 123-45-67",
-        position="Specialist", department=department, roles=roles,
+        actor=None,
+        workspace=workspace,
+        email=email or f"user{n}@example.com",
+        full_name=full_name or f"Member Number{n}",
+        password=PASSWORD,
+        phone="+7 900 123-45-67",
+        position="Specialist",
+        department=department,
+        roles=roles,
     )
     return membership.user

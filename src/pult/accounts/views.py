@@ -62,6 +62,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         messages.success(self.request, _("Your password has been changed."))
         return super().form_valid(form)
 
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
 
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)

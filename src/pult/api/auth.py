@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.conf import settings
 from ninja.security import APIKeyCookie, HttpBearer
 
 from pult.api.selectors import api_token_authenticate
@@ -25,10 +26,7 @@ class TokenAuth(HttpBearer):
 class SessionAuth(APIKeyCookie):
     """The browser's session; CSRF is checked on unsafe methods."""
 
-    param_name = "sessionid"
-
-    def _get_key(self, request: HttpRequest) -> Any:
-        return request.COOKIES.get(self.param_name)
+    param_name = settings.SESSION_COOKIE_NAME
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = request.user

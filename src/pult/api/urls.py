@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import NinjaAPI, Router
+from ninja import NinjaAPI, Router, Status
 
 from pult.access import selectors as access_selectors
 from pult.access import services as access_services
@@ -126,7 +128,7 @@ def role_list(
 
 
 @roles_router.post("/roles", response={201: RoleOut, **ERRORS})
-def role_create(request: HttpRequest, payload: RoleIn) -> tuple[int, dict[str, object]]:
+def role_create(request: HttpRequest, payload: RoleIn) -> Status[Any]:
     user, workspace = _require_roles_admin(request)
     role = access_services.role_create(
         actor=user,
@@ -135,7 +137,9 @@ def role_create(request: HttpRequest, payload: RoleIn) -> tuple[int, dict[str, o
         description=payload.description,
         codes=payload.permissions,
     )
-    return 201, _role(access_selectors.role_get(actor=user, workspace=workspace, role_id=role.pk))
+    return Status(
+        201, _role(access_selectors.role_get(actor=user, workspace=workspace, role_id=role.pk))
+    )
 
 
 @roles_router.get("/roles/{role_id}", response={200: RoleOut, **ERRORS})
@@ -159,10 +163,10 @@ def role_update(request: HttpRequest, role_id: int, payload: RoleIn) -> dict[str
 
 
 @roles_router.delete("/roles/{role_id}", response={204: None, **ERRORS})
-def role_delete(request: HttpRequest, role_id: int) -> tuple[int, None]:
+def role_delete(request: HttpRequest, role_id: int) -> Status[Any]:
     user, workspace = _actor(request)
     access_services.role_delete(actor=user, workspace=workspace, role_id=role_id)
-    return 204, None
+    return Status(204, None)
 
 
 # --- Notifications ------------------------------------------------------------------
@@ -196,19 +200,19 @@ def notification_list(
 
 
 @notifications_router.post("/notifications/{notification_id}/read", response={204: None, **ERRORS})
-def notification_read(request: HttpRequest, notification_id: int) -> tuple[int, None]:
+def notification_read(request: HttpRequest, notification_id: int) -> Status[Any]:
     user, workspace = _actor(request)
     notification_services.notification_mark_read(
         actor=user, workspace=workspace, notification_id=notification_id
     )
-    return 204, None
+    return Status(204, None)
 
 
 @notifications_router.post("/notifications/read-all", response={204: None, **ERRORS})
-def notification_read_all(request: HttpRequest) -> tuple[int, None]:
+def notification_read_all(request: HttpRequest) -> Status[Any]:
     user, workspace = _actor(request)
     notification_services.notifications_mark_all_read(actor=user, workspace=workspace)
-    return 204, None
+    return Status(204, None)
 
 
 api.add_router("", me_router)

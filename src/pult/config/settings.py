@@ -250,6 +250,7 @@ DEFAULT_CURRENCY = os.environ.get("DEFAULT_CURRENCY", "RUB")
 # --- Static and media files ----------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from it after collectstatic
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or VAR_DIR / "media")
 MEDIA_URL = "/media-not-served/"  # private files only go out through permission-checked views
 FILE_UPLOAD_PERMISSIONS = 0o640
