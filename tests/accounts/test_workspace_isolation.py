@@ -29,7 +29,7 @@ def _png() -> SimpleUploadedFile:
 
 @pytest.fixture
 def two_workspaces() -> dict[str, Any]:
-    north, north_admin = make_workspace("North")
+    north, _north_admin = make_workspace("North")
     south, south_admin = make_workspace("South")
     # A secret person, role and notification in South.
     secret = make_member(south, ["accounts.view_directory"], full_name="Zinaida Secretova")

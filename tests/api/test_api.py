@@ -101,7 +101,7 @@ def test_roles_crud_for_role_admins_only(client: Client) -> None:
 
 
 def test_session_auth_needs_the_csrf_token_for_writes() -> None:
-    workspace, admin = make_workspace()
+    _workspace, admin = make_workspace()
     client = Client(enforce_csrf_checks=True)
     login_page = client.get("/accounts/login/")
     token = login_page.cookies["csrftoken"].value

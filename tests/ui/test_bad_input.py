@@ -96,7 +96,7 @@ def test_profile_saves_good_input_and_reencodes_the_photo(
 
 
 def test_person_add(admin_client: tuple[Client, Workspace, User]) -> None:
-    client, workspace, admin = admin_client
+    client, _workspace, admin = admin_client
     count = User.objects.count()
     _refused(
         client.post("/people/new/", {"full_name": "X", "email": "not-an-email"}),
@@ -175,7 +175,7 @@ def test_roles(admin_client: tuple[Client, Workspace, User]) -> None:
 
 
 def test_rules_and_tokens(admin_client: tuple[Client, Workspace, User]) -> None:
-    client, _workspace, admin = admin_client
+    client, _workspace, _admin = admin_client
     _refused(
         client.post("/notifications/rules/new/", {"verb": "accounts.member_changed"}),
         "Choose at least one addressee.",

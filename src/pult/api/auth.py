@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.conf import settings
+from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
 from pult.api.selectors import api_token_authenticate
