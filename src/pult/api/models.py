@@ -24,3 +24,20 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class IdempotentRequest(models.Model):
+    """An API write already answered: a client retry with the same Idempotency-Key
+    gets the stored answer instead of doing the write twice."""
+
+    # sha256 of the caller's credential (session or token) and the key: keys are per caller.
+    scope = models.CharField(max_length=64, unique=True)
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=300)
+    status = models.PositiveSmallIntegerField(null=True)  # null while the first call runs
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"

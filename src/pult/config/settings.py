@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "channels",
     "django_htmx",
+    "ninja",
     "heroicons",
     "axes",
     "csp",
@@ -93,6 +94,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "pult.api.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "pult.config.urls"
