@@ -121,11 +121,13 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'pult.sqlite3'}"
-# A bounded connection age with health checks: a PostgreSQL restart costs a few
-# requests, never a worker restart.
+# Under ASGI, Django serves sync code from a thread pool, where persistent
+# connections are never closed: the default is a fresh connection per request
+# (CONN_MAX_AGE=0). Health checks make a PostgreSQL restart cost a few requests,
+# never a worker restart. Put PgBouncer in front at scale.
 DATABASES = {
     "default": dj_database_url.parse(
-        DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
+        DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 0), conn_health_checks=True
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
