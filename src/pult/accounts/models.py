@@ -168,4 +168,5 @@ class Membership(models.Model):
         indexes = [models.Index(fields=["user", "workspace"], name="membership_user_ws")]
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.workspace}"
+        # Events name the person, e.g. "Anna added Rita"; the workspace is implied.
+        return str(self.user)
