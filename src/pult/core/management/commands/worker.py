@@ -61,7 +61,14 @@ class Command(BaseCommand):
 
     def _run_tasks(self, *, batch: bool) -> None:
         if str(settings.TASKS["default"]["BACKEND"]).startswith("django_tasks_rq"):
-            call_command("rqworker", "default", with_scheduler=True, burst=batch)
+            # RQ must run jobs with django-tasks-rq's Job class, which records task results.
+            call_command(
+                "rqworker",
+                "default",
+                with_scheduler=True,
+                burst=batch,
+                job_class="django_tasks_rq.backend.Job",
+            )
         else:
             call_command(
                 "db_worker",

@@ -7,7 +7,25 @@
     else document.addEventListener("DOMContentLoaded", fn);
   }
 
+  var lastUnread = null;
+
+  function toast(text) {
+    var box = document.querySelector(".toasts");
+    if (!box) return;
+    var item = document.createElement("div");
+    item.className = "toast toast-info";
+    var span = document.createElement("span");
+    span.textContent = text;  // text, never HTML
+    item.appendChild(span);
+    box.appendChild(item);
+    setTimeout(function () { item.remove(); }, 6000);
+  }
+
   function setUnread(count) {
+    if (lastUnread !== null && count > lastUnread && document.body.dataset.newNotificationText) {
+      toast(document.body.dataset.newNotificationText);
+    }
+    lastUnread = count;
     document.querySelectorAll("[data-unread-count]").forEach(function (el) {
       el.textContent = count > 99 ? "99+" : String(count);
       el.hidden = count === 0;
