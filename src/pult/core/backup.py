@@ -55,7 +55,7 @@ def _program(name: str) -> str:
 
 
 def _media_root() -> Path | None:
-    storage: dict[str, Any] = dict(settings.STORAGES["default"])
+    storage: Any = settings.STORAGES["default"]
     if storage["BACKEND"] != "django.core.files.storage.FileSystemStorage":
         return None
     return Path(storage.get("OPTIONS", {}).get("location") or settings.MEDIA_ROOT)
