@@ -138,7 +138,11 @@ def test_inbox_page_marks_read_and_the_bell_counts(office: dict, client: Client)
     home = client.get("/").content.decode()
     assert re.search(r"data-unread-count\s*>1<", home)
     notification = Notification.objects.get(recipient=office["subject"])
-    assert client.post(f"/notifications/{notification.pk}/read/").status_code == 302
+    # htmx swaps just the row: now read, without its button.
+    row = client.post(f"/notifications/{notification.pk}/read/", HTTP_HX_REQUEST="true")
+    assert row.status_code == 200
+    assert f'data-notification="{notification.pk}"' in row.content.decode()
+    assert "<form" not in row.content.decode() and "<html" not in row.content.decode()
     notification.refresh_from_db()
     assert notification.read_at is not None
     assert "data-unread-count hidden" in client.get("/").content.decode()

@@ -40,8 +40,13 @@ def mark_read(request: WorkspaceRequest, notification_id: int) -> HttpResponse:
         )
     except NotFound as error:
         raise Http404 from error
-    if request.htmx:
-        return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+    if request.htmx:  # swap the row in place; the bell updates over the WebSocket
+        notification = (
+            selectors.notification_visible_to(request.user, request.workspace)
+            .select_related("event", "event__actor")
+            .get(pk=notification_id)
+        )
+        return render(request, "notifications/_notification.html", {"n": notification})
     return redirect(request.POST.get("next") or "notifications:inbox")
 
 
