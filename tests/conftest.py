@@ -107,3 +107,21 @@ def login(client: Client, user: Any) -> Client:
     response = client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
     assert response.status_code == 302, response.content[:500]
     return client
+
+
+def run_pult(*args: str, env: dict[str, str], cwd: Path, timeout: int = 180) -> str:
+    """Run the `pult` command in a fresh process (its own settings from `env`)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pult.cli", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout

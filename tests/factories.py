@@ -60,3 +60,22 @@ def make_member(
         roles=roles,
     )
     return membership.user
+
+
+def notify_of_role_change(workspace: Workspace, admin: User, member: User) -> None:
+    """A rule "tell the person concerned when their roles change", then such a change:
+    the member gets one notification (in-app and e-mail)."""
+    from pult.accounts.services import member_update
+    from pult.notifications.models import NotificationRule
+
+    NotificationRule.objects.get_or_create(
+        workspace=workspace, verb="accounts.member_changed", participants=True
+    )
+    member_update(
+        actor=admin,
+        workspace=workspace,
+        user_id=member.pk,
+        roles=list(Role.objects.filter(workspace=workspace)),
+        department=None,
+        is_active=True,
+    )

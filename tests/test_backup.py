@@ -10,37 +10,25 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_pult
+
 USERS = "from pult.accounts.models import User; users = User.objects"
 SHOW = USERS + "; print(sorted(users.values_list('email', flat=True)))"
 DROP = USERS + "; users.filter(email='staff@pult.demo').delete()"
 
 
-def _pult(*args: str, env: dict[str, str], cwd: Path) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "pult.cli", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
 def _round_trip(env: dict[str, str], tmp_path: Path) -> None:
-    _pult("migrate", "-v0", env=env, cwd=tmp_path)
-    _pult("demo", env=env, cwd=tmp_path)
+    run_pult("migrate", "-v0", env=env, cwd=tmp_path)
+    run_pult("demo", env=env, cwd=tmp_path)
     media = tmp_path / "media" / "avatars"
     media.mkdir(parents=True)
     (media / "a.png").write_bytes(b"png")
-    out = _pult("backup", "--output", str(tmp_path / "backups"), env=env, cwd=tmp_path)
+    out = run_pult("backup", "--output", str(tmp_path / "backups"), env=env, cwd=tmp_path)
     archive = Path(out.strip().split("Backup written: ")[-1])
     assert archive.is_file()
-    _pult("shell", "-c", DROP, env=env, cwd=tmp_path)
+    run_pult("shell", "-c", DROP, env=env, cwd=tmp_path)
     (media / "a.png").unlink()
-    assert "staff@pult.demo" not in _pult("shell", "-c", SHOW, env=env, cwd=tmp_path)
+    assert "staff@pult.demo" not in run_pult("shell", "-c", SHOW, env=env, cwd=tmp_path)
     refused = subprocess.run(
         [sys.executable, "-m", "pult.cli", "restore", str(archive)],
         env=env,
@@ -50,8 +38,8 @@ def _round_trip(env: dict[str, str], tmp_path: Path) -> None:
         check=False,
     )
     assert refused.returncode != 0 and "--yes" in refused.stderr
-    _pult("restore", str(archive), "--yes", env=env, cwd=tmp_path)
-    assert "staff@pult.demo" in _pult("shell", "-c", SHOW, env=env, cwd=tmp_path)
+    run_pult("restore", str(archive), "--yes", env=env, cwd=tmp_path)
+    assert "staff@pult.demo" in run_pult("shell", "-c", SHOW, env=env, cwd=tmp_path)
     assert (media / "a.png").read_bytes() == b"png"
 
 

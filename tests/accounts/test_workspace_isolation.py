@@ -12,11 +12,11 @@ from PIL import Image
 
 from pult.access.models import Role
 from pult.accounts.models import Membership
-from pult.accounts.services import member_update, profile_update
+from pult.accounts.services import profile_update
 from pult.api.services import api_token_create
 from pult.notifications.models import Notification, NotificationRule
 from tests.conftest import login
-from tests.factories import make_member, make_workspace
+from tests.factories import make_member, make_workspace, notify_of_role_change
 
 pytestmark = pytest.mark.django_db
 
@@ -34,17 +34,8 @@ def two_workspaces() -> dict[str, Any]:
     # A secret person, role and notification in South.
     secret = make_member(south, ["accounts.view_directory"], full_name="Zinaida Secretova")
     profile_update(actor=secret, changes={}, avatar=_png())
-    rule = NotificationRule.objects.create(
-        workspace=south, verb="accounts.member_changed", participants=True
-    )
-    member_update(
-        actor=south_admin,
-        workspace=south,
-        user_id=secret.pk,
-        roles=list(Role.objects.filter(workspace=south)),
-        department=None,
-        is_active=True,
-    )
+    notify_of_role_change(south, south_admin, secret)
+    rule = NotificationRule.objects.get(workspace=south)
     # A North member with every permission there.
     north_member = make_member(
         north, roles=list(Role.objects.filter(workspace=north)), full_name="Nikolai Northov"

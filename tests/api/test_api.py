@@ -8,7 +8,7 @@ from django.test import Client
 from pult.access.models import Role
 from pult.api.services import api_token_create, api_token_revoke
 from tests.conftest import login
-from tests.factories import make_member, make_workspace
+from tests.factories import make_member, make_workspace, notify_of_role_change
 
 pytestmark = pytest.mark.django_db
 
@@ -123,22 +123,11 @@ def test_session_auth_needs_the_csrf_token_for_writes() -> None:
 
 
 def test_notifications_list_and_read(client: Client) -> None:
-    from pult.accounts.services import member_update
-    from pult.notifications.models import Notification, NotificationRule
+    from pult.notifications.models import Notification
 
     workspace, admin = make_workspace()
     member = make_member(workspace, [])
-    NotificationRule.objects.create(
-        workspace=workspace, verb="accounts.member_changed", participants=True
-    )
-    member_update(
-        actor=admin,
-        workspace=workspace,
-        user_id=member.pk,
-        roles=list(Role.objects.filter(workspace=workspace)),
-        department=None,
-        is_active=True,
-    )
+    notify_of_role_change(workspace, admin, member)
     login(client, member)
     inbox = client.get("/api/v1/notifications").json()
     assert inbox["unread"] == 1 and "changed the roles" in inbox["items"][0]["text"]

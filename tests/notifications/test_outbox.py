@@ -10,12 +10,10 @@ from django.core.management import call_command
 from django.utils import timezone
 from freezegun import freeze_time
 
-from pult.access.models import Role
-from pult.accounts.services import member_update
-from pult.notifications.models import Notification, NotificationRule, OutboundEmail
+from pult.notifications.models import Notification, OutboundEmail
 from pult.notifications.services import email_deliver, email_enqueue, outbox_deliver_due
 from tests.conftest import SmtpServer
-from tests.factories import make_member, make_workspace
+from tests.factories import make_member, make_workspace, notify_of_role_change
 
 # Committed transactions: tasks are enqueued on commit and run by the real worker.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,17 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _notify_member_of_role_change() -> Notification:
     workspace, admin = make_workspace()
     member = make_member(workspace, [], email="ivan@example.com")
-    NotificationRule.objects.create(
-        workspace=workspace, verb="accounts.member_changed", participants=True
-    )
-    member_update(
-        actor=admin,
-        workspace=workspace,
-        user_id=member.pk,
-        roles=list(Role.objects.filter(workspace=workspace)),
-        department=None,
-        is_active=True,
-    )
+    notify_of_role_change(workspace, admin, member)
     return Notification.objects.get(recipient=member)
 
 

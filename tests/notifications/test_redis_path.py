@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import SmtpServer
+from tests.conftest import SmtpServer, run_pult
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -31,20 +29,6 @@ print("state", email.status, email.attempts, queue.count,
 """
 
 
-def _pult(*args: str, env: dict[str, str], cwd: Path) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "pult.cli", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
 def test_rq_worker_delivers_the_outbox(tmp_path: Path) -> None:
     smtp = SmtpServer(_port())
     smtp.start()
@@ -56,11 +40,11 @@ def test_rq_worker_delivers_the_outbox(tmp_path: Path) -> None:
             "REDIS_URL": REDIS_URL,
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
         }
-        _pult("migrate", "-v0", env=env, cwd=tmp_path)
-        assert "queued 1" in _pult("shell", "-c", ENQUEUE, env=env, cwd=tmp_path)
-        _pult("worker", "--batch", env=env, cwd=tmp_path)
+        run_pult("migrate", "-v0", env=env, cwd=tmp_path)
+        assert "queued 1" in run_pult("shell", "-c", ENQUEUE, env=env, cwd=tmp_path)
+        run_pult("worker", "--batch", env=env, cwd=tmp_path)
         # Sent on the first attempt, by the RQ job (finished, none failed), not by the sweep.
-        assert "state sent 1 0 1 0" in _pult("shell", "-c", STATE, env=env, cwd=tmp_path)
+        assert "state sent 1 0 1 0" in run_pult("shell", "-c", STATE, env=env, cwd=tmp_path)
         assert len(smtp.mailbox.messages) == 1
         assert smtp.mailbox.messages[0]["Subject"] == "Via RQ"
     finally:

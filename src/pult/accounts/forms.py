@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
@@ -47,11 +49,9 @@ class ProfileForm(forms.Form):
         return phone
 
 
-class MemberAddForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail"))
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    position = forms.CharField(label=_("Position"), max_length=200, required=False)
+class _DepartmentAndRolesForm(forms.Form):
+    """Department and roles offered from the current workspace only."""
+
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.none(), required=False
     )
@@ -61,35 +61,29 @@ class MemberAddForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+        self.fields["roles"].queryset = Role.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+
+
+class MemberAddForm(_DepartmentAndRolesForm):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"))
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    position = forms.CharField(label=_("Position"), max_length=200, required=False)
     password = forms.CharField(
         label=_("Password"),
         required=False,
         widget=forms.PasswordInput(render_value=False),
         help_text=_("Leave empty to let the person set it through “Forgot password”."),
     )
-
-    def __init__(self, *args: object, workspace: Workspace, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["department"].queryset = Department.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
-        self.fields["roles"].queryset = Role.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+    field_order = ["full_name", "email", "phone", "position", "department", "roles", "password"]
 
 
-class MemberEditForm(forms.Form):
-    department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.none(), required=False
-    )
-    roles = forms.ModelMultipleChoiceField(
-        label=_("Roles"),
-        queryset=Role.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+class MemberEditForm(_DepartmentAndRolesForm):
     is_active = forms.BooleanField(label=_("Has access to this workspace"), required=False)
-
-    def __init__(self, *args: object, workspace: Workspace, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["department"].queryset = Department.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
-        self.fields["roles"].queryset = Role.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
 
 
 class DepartmentForm(forms.Form):
