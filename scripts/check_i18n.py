@@ -22,16 +22,22 @@ def entries(po: Path) -> dict[str, tuple[str, bool]]:
             continue
         if block:
             fuzzy = any(b.startswith("#,") and "fuzzy" in b for b in block)
-            key, value, current = [], [], None
+            # Keywords (msgctxt, msgid, msgid_plural) are separated by NUL; continuation
+            # lines are joined as they are, so line wrapping does not matter.
+            key: list[str] = []
+            value: list[str] = []
+            current: list[str] | None = None
             for b in block:
                 if b.startswith("#"):
                     continue
                 if b.startswith(("msgctxt", "msgid")):
                     current = key
+                    key.append("")
                 elif b.startswith("msgstr"):
                     current = value
+                    value.append("")
                 if current is not None and '"' in b:
-                    current.append(b[b.index('"') + 1 : b.rindex('"')])
+                    current[-1] += b[b.index('"') + 1 : b.rindex('"')]
             msgid = "\x00".join(key)
             if msgid:
                 result[msgid] = ("".join(value), fuzzy)
@@ -44,13 +50,24 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "pult"
         shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "pult.config.settings",
-               "PULT_VAR_DIR": tmp}
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "pult.config.settings", "PULT_VAR_DIR": tmp}
         for domain in ("django", "djangojs"):
             subprocess.run(
-                [str(PULT), "makemessages", "-d", domain, "-l", "ru", "-l", "en",
-                 "--no-obsolete", "-v0"],
-                cwd=copy, env=env, check=True,
+                [
+                    str(PULT),
+                    "makemessages",
+                    "-d",
+                    domain,
+                    "-l",
+                    "ru",
+                    "-l",
+                    "en",
+                    "--no-obsolete",
+                    "-v0",
+                ],
+                cwd=copy,
+                env=env,
+                check=True,
             )
             for lang in ("ru", "en"):
                 fresh = copy / "locale" / lang / "LC_MESSAGES" / f"{domain}.po"

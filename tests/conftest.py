@@ -125,3 +125,7 @@ def run_pult(*args: str, env: dict[str, str], cwd: Path, timeout: int = 180) -> 
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
+
+
+# The design-desk workspace fixture, for every test package.
+from tests.work.conftest import desk  # noqa: E402, F401

@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.conftest import free_port
 from tests.factories import PASSWORD
+from tests.work.conftest import desk  # noqa: F401  (the design-desk workspace, for journeys)
 
 OVERVIEW_URL = re.compile(r"^http://127\.0\.0\.1:\d+/$")
 CHROMIUM_ARGS = [

@@ -29,7 +29,11 @@ def office() -> dict[str, Any]:
         "heads": heads,
         "sales": sales,
         "head": make_member(workspace, roles=[heads], full_name="Head One"),
-        "seller": make_member(workspace, [], department=sales, full_name="Seller One"),
+        "seller": make_member(
+            workspace, ["accounts.view_directory"], department=sales, full_name="Seller One"
+        ),
+        # In the department but may not see the directory, so never hears of its changes.
+        "trainee": make_member(workspace, [], department=sales, full_name="Trai Nee"),
         "bystander": make_member(workspace, [], full_name="By Stander"),
         "subject": make_member(workspace, [], full_name="Sub Ject"),
     }
@@ -68,7 +72,8 @@ def test_rule_notifies_roles_departments_people_and_participants_once(office: di
     )
     _change_roles(office)
     notified = set(Notification.objects.values_list("recipient__full_name", flat=True))
-    # The actor (admin) is never notified of their own action; the bystander is not named.
+    # The actor (admin) is never notified of their own action; the bystander is not named;
+    # the trainee is named (by department) but may not see such events.
     assert notified == {"Head One", "Seller One", "Sub Ject"}
     assert Notification.objects.filter(recipient=office["head"]).count() == 1
     assert OutboundEmail.objects.count() == 3

@@ -18,6 +18,8 @@ from pult.accounts.models import User, Workspace
 from pult.activity.describe import describe_event
 from pult.api import errors
 from pult.api.auth import api_auth
+from pult.api.clients import router as clients_router
+from pult.api.items import router as items_router
 from pult.api.schemas import (
     ErrorOut,
     MeOut,
@@ -218,3 +220,5 @@ def notification_read_all(request: HttpRequest) -> Status[Any]:
 api.add_router("", me_router)
 api.add_router("", roles_router)
 api.add_router("", notifications_router)
+api.add_router("", items_router)
+api.add_router("", clients_router)

@@ -75,6 +75,14 @@ INSTALLED_APPS = [
     "pult.access",
     "pult.activity",
     "pult.notifications",
+    "pult.calendars",
+    "pult.parties",
+    "pult.work",
+    "pult.documents",
+    "pult.chat",
+    "pult.reports",
+    "pult.newsletters",
+    "pult.presets",
     "pult.api",
     "pult.ui",
 ]
@@ -258,6 +266,8 @@ STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from it after collectstati
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or VAR_DIR / "media")
 MEDIA_URL = "/media-not-served/"  # private files only go out through permission-checked views
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Largest attachment or material accepted, in megabytes.
+PULT_MAX_UPLOAD_MB = env_int("PULT_MAX_UPLOAD_MB", 25)
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 2 * 1024 * 1024)
 WHITENOISE_USE_FINDERS = True  # `make run` serves static files without collectstatic
 

@@ -10,6 +10,13 @@ urlpatterns = [
     path("", include("pult.access.urls")),
     path("", include("pult.activity.urls")),
     path("", include("pult.notifications.urls")),
+    path("", include("pult.work.urls")),
+    path("", include("pult.calendars.urls")),
+    path("", include("pult.parties.urls")),
+    path("", include("pult.documents.urls")),
+    path("", include("pult.chat.urls")),
+    path("", include("pult.reports.urls")),
+    path("", include("pult.newsletters.urls")),
     path("", include("pult.ui.urls")),
 ]
 

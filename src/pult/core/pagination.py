@@ -21,7 +21,8 @@ class KeysetPage(Generic[M]):
     page_size: int
 
 
-def parse_cursor(raw: str | None) -> int | None:
+def parse_positive_int(raw: str | None) -> int | None:
+    """A positive integer from a query parameter (an id, a cursor), or None."""
     if not raw:
         return None
     try:
@@ -29,6 +30,10 @@ def parse_cursor(raw: str | None) -> int | None:
     except (TypeError, ValueError):
         return None
     return value if value > 0 else None
+
+
+# A cursor is the id of the last row shown.
+parse_cursor = parse_positive_int
 
 
 def keyset_page(queryset: QuerySet[M], *, cursor: int | None, page_size: int = 50) -> KeysetPage[M]:

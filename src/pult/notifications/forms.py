@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from pult.access.models import Role
 from pult.accounts.models import Department, User, Workspace
 from pult.activity.registry import all_verbs
+from pult.notifications.models import NotificationRule
 
 
 class RuleForm(forms.Form):
@@ -30,6 +31,33 @@ class RuleForm(forms.Form):
         required=False,
         help_text=_("E.g. the person whose roles were changed."),
     )
+    item_manager = forms.BooleanField(label=_("Notify the item's manager"), required=False)
+    field_users = forms.CharField(
+        label=_("Notify the people named in fields"),
+        required=False,
+        help_text=_("Keys of person fields, comma-separated, e.g. expert."),
+    )
+    fields_any = forms.CharField(
+        label=_("Only when one of these fields changes"),
+        required=False,
+        help_text=_("Field keys, comma-separated, e.g. payment_amount, payment_date."),
+    )
+    stage = forms.CharField(
+        label=_("Only when this stage is signed off"),
+        required=False,
+        help_text=_("A stage key, e.g. finance."),
+    )
+    to_status = forms.CharField(
+        label=_("Only on a move into this status"),
+        required=False,
+        help_text=_("A status key, e.g. confirmed."),
+    )
+    days_before = forms.IntegerField(
+        label=_("Days ahead (validity expiring)"),
+        required=False,
+        min_value=0,
+        help_text=_("How many days before the date to warn; 30 if empty."),
+    )
 
     def __init__(self, *args: object, workspace: Workspace, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -39,3 +67,34 @@ class RuleForm(forms.Form):
         self.fields["users"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             memberships__workspace=workspace, memberships__is_active=True
         ).order_by("full_name")
+
+    @staticmethod
+    def keys(text: str) -> list[str]:
+        """Comma-separated keys as a list, blanks dropped."""
+        return [key.strip() for key in text.split(",") if key.strip()]
+
+    @staticmethod
+    def initial_for(rule: NotificationRule) -> dict[str, object]:
+        condition = rule.condition or {}
+        return {
+            "verb": rule.verb,
+            "roles": list(rule.roles.all()),
+            "departments": list(rule.departments.all()),
+            "users": list(rule.users.all()),
+            "participants": rule.participants,
+            "item_manager": rule.item_manager,
+            "field_users": ", ".join(rule.field_users or []),
+            "fields_any": ", ".join(condition.get("fields_any") or []),
+            "stage": condition.get("stage", ""),
+            "to_status": condition.get("to_status", ""),
+            "days_before": condition.get("days_before"),
+        }
+
+    def condition(self) -> dict[str, object]:
+        data = self.cleaned_data
+        return {
+            "fields_any": self.keys(data["fields_any"]),
+            "stage": data["stage"],
+            "to_status": data["to_status"],
+            "days_before": data["days_before"],
+        }

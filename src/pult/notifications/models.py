@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class NotificationRule(models.Model):
-    """On event `verb`, notify these users, roles, departments and/or the participants."""
+    """On event `verb` (if `condition` holds), notify these users, roles, departments,
+    the participants, the item's manager and/or the people named in user fields.
+
+    `condition` is data, never code; its keys (all optional, all must hold):
+    `fields_any` — a `work.fields_changed` event changed one of these field keys;
+    `stage` — a `work.stage_signed` event of this stage key;
+    `to_status` — a `work.status_changed` event into this status key;
+    `days_before` — a `work.validity_expiring` event made this many days ahead (30).
+    """
 
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
     verb = models.CharField(_("event"), max_length=80)
@@ -21,6 +29,10 @@ class NotificationRule(models.Model):
         "accounts.Department", blank=True, related_name="+", verbose_name=_("departments")
     )
     participants = models.BooleanField(_("the object's participants"), default=False)
+    item_manager = models.BooleanField(_("the item's manager"), default=False)
+    # Keys of "person" fields of the item (e.g. "expert"): the user each one names.
+    field_users = models.JSONField(_("people named in fields"), default=list, blank=True)
+    condition = models.JSONField(_("condition"), default=dict, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -39,12 +39,54 @@ logger = logging.getLogger(__name__)
 # --- Dispatch ---------------------------------------------------------------------
 
 
+# Condition keys a rule may carry (see NotificationRule); anything else is refused.
+CONDITION_KEYS = ("fields_any", "stage", "to_status", "days_before")
+DEFAULT_DAYS_BEFORE = 30
+
+
+def rule_matches(rule: NotificationRule, *, event: Event, target: Model | None) -> bool:
+    """Whether the event meets every key of the rule's condition (none: always)."""
+    condition = rule.condition or {}
+    payload = event.payload or {}
+    fields = condition.get("fields_any")
+    if fields and not set(fields) & set(payload.get("fields") or []):
+        return False
+    stage = condition.get("stage")
+    if stage and payload.get("stage_key") != stage:
+        return False
+    if to_status := condition.get("to_status"):
+        # The event is recorded right after the move, so the target stands in its new status.
+        status = getattr(target, "status", None)
+        if payload.get("to_key", getattr(status, "key", None)) != to_status:
+            return False
+    if event.verb == "work.validity_expiring":
+        days = condition.get("days_before", DEFAULT_DAYS_BEFORE)
+        if payload.get("days_before", DEFAULT_DAYS_BEFORE) != days:
+            return False
+    return True
+
+
+def _target_user_ids(rule: NotificationRule, target: Model | None) -> set[int]:
+    """The item's manager and the people named in the rule's user fields."""
+    user_ids: set[int] = set()
+    if rule.item_manager and getattr(target, "manager_id", None):
+        user_ids.add(target.manager_id)  # type: ignore[union-attr]
+    values = getattr(target, "values", None) or {}
+    for key in rule.field_users or []:
+        value = values.get(key)
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            user_ids.add(int(value))
+    return user_ids
+
+
 def _recipient_ids(*, event: Event, target: Model | None) -> set[int]:
     user_ids: set[int] = set()
     rules = NotificationRule.objects.filter(
         workspace=event.workspace, verb=event.verb, is_active=True
     ).prefetch_related("users", "roles", "departments")
     for rule in rules:
+        if not rule_matches(rule, event=event, target=target):
+            continue
         user_ids.update(u.pk for u in rule.users.all())
         role_ids = [r.pk for r in rule.roles.all()]
         if role_ids:
@@ -62,6 +104,7 @@ def _recipient_ids(*, event: Event, target: Model | None) -> set[int]:
             )
         if rule.participants:
             user_ids.update(registry.participant_ids(target))
+        user_ids.update(_target_user_ids(rule, target))
     if not user_ids:
         return set()
     # Only active members of this workspace ever hear of its events; never the actor.
@@ -71,12 +114,30 @@ def _recipient_ids(*, event: Event, target: Model | None) -> set[int]:
         ).values_list("user_id", flat=True)
     )
     members.discard(event.actor_id)
-    return members
+    # Nobody hears of what they may not see (an internal note, another outlet's item):
+    # each recipient is checked through the same selector as their feed.
+    from pult.activity.selectors import event_visible_to
+
+    return {
+        user.pk
+        for user in User.objects.filter(pk__in=members)
+        if event_visible_to(user, event.workspace).filter(pk=event.pk).exists()
+    }
 
 
 def notifications_dispatch(*, event: Event, target: Model | None = None) -> list[Notification]:
     """Apply the workspace's rules to an event: inbox rows and outbox e-mails, once each."""
     recipient_ids = _recipient_ids(event=event, target=target)
+    if not recipient_ids:
+        return []
+    return notify_users(event=event, user_ids=recipient_ids)
+
+
+def notify_users(*, event: Event, user_ids: set[int] | list[int]) -> list[Notification]:
+    """Tell exactly these users of an event, each once: an inbox row and an outbox
+    e-mail by their preferences, and the live bell. No rules and no membership or
+    visibility check here: the caller chose the recipients (a reminder's own user)."""
+    recipient_ids = set(user_ids)
     if not recipient_ids:
         return []
     preferences = {
@@ -199,9 +260,13 @@ def rule_save(
     roles: list[Role],
     departments: list[Department],
     participants: bool,
+    item_manager: bool = False,
+    field_users: list[str] | None = None,
+    condition: dict[str, Any] | None = None,
     rule: NotificationRule | None = None,
 ) -> NotificationRule:
-    """Create or change a notification rule; every addressee must belong to the workspace."""
+    """Create or change a notification rule; every addressee must belong to the workspace
+    and the condition may hold only the known keys."""
     from pult.activity.registry import verb as known_verb
     from pult.activity.services import event_record
 
@@ -209,7 +274,9 @@ def rule_save(
         raise NotFound(_("Page not found."))
     if known_verb(verb) is None:
         raise DomainError(_("Choose an event."), field_errors={"verb": [_("Unknown event.")]})
-    if not (users or roles or departments or participants):
+    field_users = [key for key in field_users or [] if key]
+    condition = condition_clean(condition or {})
+    if not (users or roles or departments or participants or item_manager or field_users):
         raise DomainError(_("Choose at least one addressee."))
     if any(r.workspace_id != workspace.pk for r in roles) or any(
         d.workspace_id != workspace.pk for d in departments
@@ -229,6 +296,9 @@ def rule_save(
         raise NotFound(_("Rule not found."))
     rule.verb = verb
     rule.participants = participants
+    rule.item_manager = item_manager
+    rule.field_users = field_users
+    rule.condition = condition
     rule.save()
     rule.users.set(users)
     rule.roles.set(roles)
@@ -241,6 +311,35 @@ def rule_save(
         notify=False,
     )
     return rule
+
+
+def condition_clean(condition: dict[str, Any]) -> dict[str, Any]:
+    """A rule's condition with empty keys dropped; unknown keys or wrong types refused."""
+    unknown = set(condition) - set(CONDITION_KEYS)
+    if unknown:
+        raise DomainError(_("Unknown condition: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
+    clean: dict[str, Any] = {}
+    fields = [str(key).strip() for key in condition.get("fields_any") or [] if str(key).strip()]
+    if fields:
+        clean["fields_any"] = fields
+    for key in ("stage", "to_status"):
+        if value := str(condition.get(key) or "").strip():
+            clean[key] = value
+    days = condition.get("days_before")
+    if days not in (None, ""):
+        try:
+            clean["days_before"] = int(days)
+        except (TypeError, ValueError) as error:
+            raise DomainError(
+                _("Days before must be a whole number."),
+                field_errors={"days_before": [_("Enter a whole number.")]},
+            ) from error
+        if clean["days_before"] < 0:
+            raise DomainError(
+                _("Days before must be a whole number."),
+                field_errors={"days_before": [_("Enter a whole number.")]},
+            )
+    return clean
 
 
 @transaction.atomic
@@ -290,6 +389,21 @@ def email_enqueue(
     if created:
         _enqueue_send(email.pk)
     return email
+
+
+def email_enqueue_many(*, emails: list[OutboundEmail]) -> dict[str, int]:
+    """Queue many e-mails at once (a newsletter), each due at its own next_attempt_at;
+    idempotent by dedupe_key. Returns dedupe_key → outbox id. No task per e-mail (a
+    thousand tasks cost more than the mail): the caller schedules email_deliver for
+    the ids it gets back, and the outbox sweep is the safety net."""
+    for email in emails:
+        email.subject = email.subject[:300]
+    OutboundEmail.objects.bulk_create(emails, batch_size=500, ignore_conflicts=True)
+    return dict(
+        OutboundEmail.objects.filter(
+            dedupe_key__in=[email.dedupe_key for email in emails]
+        ).values_list("dedupe_key", "pk")
+    )
 
 
 def _enqueue_send(email_id: int, run_after: datetime | None = None) -> None:

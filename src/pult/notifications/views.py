@@ -95,18 +95,12 @@ def rules(request: WorkspaceRequest) -> HttpResponse:
 def rule_edit(request: WorkspaceRequest, rule_id: int | None = None) -> HttpResponse:
     workspace = request.workspace
     rule = None
-    initial = {}
+    initial: dict[str, object] = {}
     if rule_id is not None:
         rule = NotificationRule.objects.filter(workspace=workspace, pk=rule_id).first()
         if rule is None:
             raise Http404
-        initial = {
-            "verb": rule.verb,
-            "roles": list(rule.roles.all()),
-            "departments": list(rule.departments.all()),
-            "users": list(rule.users.all()),
-            "participants": rule.participants,
-        }
+        initial = RuleForm.initial_for(rule)
     form = RuleForm(request.POST or None, initial=initial, workspace=workspace)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -120,6 +114,9 @@ def rule_edit(request: WorkspaceRequest, rule_id: int | None = None) -> HttpResp
                 roles=list(data["roles"]),
                 departments=list(data["departments"]),
                 participants=data["participants"],
+                item_manager=data["item_manager"],
+                field_users=form.keys(data["field_users"]),
+                condition=form.condition(),
             )
         except DomainError as error:
             apply_domain_error(form, error)

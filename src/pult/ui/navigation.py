@@ -13,8 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from pult.access.policies import can_manage_roles, has_permission
 from pult.accounts.policies import can_create_workspace, can_manage_members, can_view_directory
 from pult.activity.permissions import VIEW_FEED
+from pult.calendars.permissions import MANAGE_CALENDARS
 from pult.core.http import WorkspaceRequest
+from pult.newsletters.permissions import SEND as SEND_NEWSLETTERS
 from pult.notifications.permissions import MANAGE_RULES
+from pult.parties.policies import can_view_clients, can_view_parties
+from pult.reports.permissions import VIEW_STATISTICS
+from pult.work import permissions as work_permissions
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,71 @@ def _in_workspace(request: Any) -> bool:
 
 NAV: list[NavItem] = [
     NavItem("home", _("Overview"), "ui:home", "home", _in_workspace),
+    NavItem(
+        "track",
+        _("My requests"),
+        "work:track",
+        "queue-list",
+        lambda r: has_permission(r.user, r.workspace, work_permissions.SUBMIT),
+    ),
+    NavItem(
+        "queue",
+        _("Queue"),
+        "work:queue",
+        "inbox-stack",
+        lambda r: (
+            has_permission(r.user, r.workspace, work_permissions.TAKE)
+            or has_permission(r.user, r.workspace, work_permissions.MANAGE)
+        ),
+    ),
+    NavItem(
+        "items",
+        _("Requests"),
+        "work:item_list",
+        "rectangle-stack",
+        lambda r: (
+            has_permission(r.user, r.workspace, work_permissions.VIEW_ALL)
+            or has_permission(r.user, r.workspace, work_permissions.MANAGE)
+        ),
+    ),
+    NavItem(
+        "statistics",
+        _("Statistics"),
+        "reports:statistics",
+        "chart-bar",
+        lambda r: has_permission(r.user, r.workspace, VIEW_STATISTICS),
+    ),
+    NavItem(
+        "clients",
+        _("Clients"),
+        "parties:client_list",
+        "building-office-2",
+        lambda r: _in_workspace(r) and can_view_clients(r.user, r.workspace),
+    ),
+    NavItem(
+        "outlets",
+        _("Outlets"),
+        "parties:outlet_list",
+        "building-storefront",
+        lambda r: _in_workspace(r) and can_view_parties(r.user, r.workspace),
+    ),
+    NavItem(
+        "specialists",
+        _("Specialists"),
+        "parties:specialist_list",
+        "paint-brush",
+        lambda r: _in_workspace(r) and can_view_parties(r.user, r.workspace),
+    ),
+    NavItem(
+        "newsletters",
+        _("Newsletters"),
+        "newsletters:newsletter_list",
+        "envelope",
+        lambda r: has_permission(r.user, r.workspace, SEND_NEWSLETTERS),
+    ),
+    NavItem("materials", _("Ready materials"), "documents:material_list", "swatch", _in_workspace),
+    NavItem("kb", _("Knowledge base"), "documents:article_list", "book-open", _in_workspace),
+    NavItem("agenda", _("My calendar"), "calendars:agenda", "calendar", _in_workspace),
     NavItem("inbox", _("Notifications"), "notifications:inbox", "bell", _in_workspace),
     NavItem(
         "activity",
@@ -73,6 +143,30 @@ NAV: list[NavItem] = [
         section="admin",
     ),
     NavItem(
+        "pipelines",
+        _("Pipelines"),
+        "work:pipeline_list",
+        "arrows-right-left",
+        lambda r: has_permission(r.user, r.workspace, work_permissions.CONFIGURE),
+        section="admin",
+    ),
+    NavItem(
+        "visibility",
+        _("Order visibility"),
+        "work:visibility_grants",
+        "eye",
+        lambda r: has_permission(r.user, r.workspace, work_permissions.CONFIGURE),
+        section="admin",
+    ),
+    NavItem(
+        "calendar",
+        _("Business calendar"),
+        "calendars:calendar",
+        "calendar-days",
+        lambda r: has_permission(r.user, r.workspace, MANAGE_CALENDARS),
+        section="admin",
+    ),
+    NavItem(
         "workspaces",
         _("Workspaces"),
         "accounts:workspaces",
@@ -96,8 +190,12 @@ def visible_nav(request: WorkspaceRequest) -> list[dict[str, object]]:
                     "url": url,
                     "icon": item.icon,
                     "section": item.section,
-                    "active": current == item.url_name
-                    or (item.url_name != "ui:home" and request.path.startswith(url)),
+                    "active": current == item.url_name,
                 }
             )
+    if not any(i["active"] for i in items):
+        # A page under a section (an item under its list): the longest matching prefix.
+        prefixed = [i for i in items if i["url"] != "/" and request.path.startswith(i["url"])]
+        if prefixed:
+            max(prefixed, key=lambda i: len(i["url"]))["active"] = True
     return items

@@ -10,8 +10,10 @@ from pult.accounts import selectors as accounts_selectors
 from pult.accounts.policies import can_view_directory
 from pult.core.http import WorkspaceRequest
 from pult.core.views import workspace_required
+from pult.documents import selectors as document_selectors
 from pult.notifications import selectors as notification_selectors
 from pult.ui import health
+from pult.work import selectors as work_selectors
 
 
 @workspace_required
@@ -40,7 +42,16 @@ def search(request: WorkspaceRequest) -> HttpResponse:
             query=query,
             page_size=20,
         )
-    return render(request, "ui/search.html", {"query": query, "people": people})
+    items = work_selectors.item_search(actor=actor, workspace=workspace, query=query)
+    materials = (
+        document_selectors.material_page(
+            actor=actor, workspace=workspace, query=query, page_size=12
+        )
+        if query
+        else None
+    )
+    context = {"query": query, "people": people, "items": items, "materials": materials}
+    return render(request, "ui/search.html", context)
 
 
 @never_cache

@@ -1,4 +1,7 @@
-"""`pult demo`: the demo installation admin, a demo workspace and its people.
+"""`pult demo`: the demo installation admin, a demo workspace and its people, and one
+workspace per preset with its demo data (design-desk: a franchise network's design
+requests, with the admin as its marketing head; expertise-orders: clients, contracts and
+orders at every stage, with the admin as its administrator and director).
 
 Idempotent: running it again changes nothing. The logins are printed and listed in
 the README; never run it on a production installation.
@@ -13,9 +16,13 @@ from django.db import transaction
 
 from pult.access.models import Role
 from pult.access.services import role_create
-from pult.accounts.models import User, Workspace
+from pult.accounts.models import Membership, User, Workspace
 from pult.accounts.services import member_add, workspace_create
 from pult.notifications.models import NotificationRule
+from pult.presets.demo import describe_demo
+from pult.presets.demo_design_desk import DemoSummary, design_desk_demo
+from pult.presets.demo_expertise_orders import OrdersDemoSummary, expertise_orders_demo
+from pult.presets.services import preset_load
 
 ADMIN = ("admin@pult.demo", "lamp-river-42", "Анна Админова")
 PEOPLE = [
@@ -35,10 +42,57 @@ ROLES = {
 
 
 class Command(BaseCommand):
-    help = "Create the demo admin, the demo workspace and demo people (idempotent)."
+    help = "Create the demo admin, the demo workspaces and their people and data (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        admin = self._demo_workspace()
+        design_desk = self._design_desk(admin)
+        orders = self._expertise_orders(admin)
+        self.stdout.write("Demo logins (http://127.0.0.1:8000/):")
+        self.stdout.write(
+            f"  installation admin  {ADMIN[0]:<22} {ADMIN[1]}  (also marketing head of "
+            "design-desk, administrator and director of expertise-orders)"
+        )
+        for email, password, _n, _p, role_name in PEOPLE:
+            self.stdout.write(f"  {role_name.lower():<19} {email:<22} {password}")
+        self.stdout.write(describe_demo(design_desk))
+        self.stdout.write(describe_demo(orders))
 
     @transaction.atomic
-    def handle(self, *args: Any, **options: Any) -> None:
+    def _expertise_orders(self, admin: User) -> OrdersDemoSummary:
+        """The expertise-orders preset with its demo data; the admin is its administrator
+        and director."""
+        workspace = preset_load("expertise-orders", slug="expertise-orders")
+        summary = expertise_orders_demo(workspace)
+        if not Membership.objects.filter(workspace=workspace, user=admin).exists():
+            member_add(
+                actor=None,
+                workspace=workspace,
+                email=admin.email,
+                full_name=admin.full_name,
+                roles=list(
+                    Role.objects.filter(workspace=workspace, name__in=["Administrator", "Director"])
+                ),
+            )
+        return summary
+
+    @transaction.atomic
+    def _design_desk(self, admin: User) -> DemoSummary:
+        """The design-desk preset with its demo data; the admin is its marketing head."""
+        workspace = preset_load("design-desk", slug="design-desk")
+        summary = design_desk_demo(workspace)
+        if not Membership.objects.filter(workspace=workspace, user=admin).exists():
+            member_add(
+                actor=None,
+                workspace=workspace,
+                email=admin.email,
+                full_name=admin.full_name,
+                roles=[Role.objects.get(workspace=workspace, name="Marketing head")],
+            )
+        return summary
+
+    @transaction.atomic
+    def _demo_workspace(self) -> User:
         email, password, name = ADMIN
         admin = User.objects.filter(email=email).first()
         if admin is None:
@@ -68,7 +122,4 @@ class Command(BaseCommand):
                 workspace=workspace, verb="accounts.member_changed", participants=True
             )
             rule.roles.add(Role.objects.get(workspace=workspace, name="Head"))
-        self.stdout.write("Demo logins (http://127.0.0.1:8000/):")
-        self.stdout.write(f"  installation admin  {ADMIN[0]:<22} {ADMIN[1]}")
-        for email, password, _n, _p, role_name in PEOPLE:
-            self.stdout.write(f"  {role_name.lower():<19} {email:<22} {password}")
+        return admin

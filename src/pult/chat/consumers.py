@@ -1,0 +1,226 @@
+"""The item chat's live channel.
+
+A socket is accepted only for a logged-in, active member who can see the item in their
+current workspace; anything else is closed with 4404 before a byte is sent, so a socket
+tells a stranger no more than a 404 would. Broadcasts carry ids only: each socket loads
+the message through `message_visible_to` for its own user and renders it in their
+language and time zone, so internal notes never reach outsiders.
+"""
+
+from __future__ import annotations
+
+import json
+import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from pult.chat.live import item_chat_group
+
+CLOSE_NOT_FOUND = 4404
+MAX_FRAME = 64 * 1024  # a 10,000-character message in JSON with room to spare
+
+
+class _Gone(Exception):
+    """The user no longer may see the item (or no longer exists)."""
+
+
+class ItemChatConsumer(AsyncJsonWebsocketConsumer):
+    item_id: int
+    workspace_id: int
+    user_id: int
+    group: str
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        self.item_id = int(self.scope["url_route"]["kwargs"]["item_id"])
+        self.user_id = user.pk
+        workspace_id = await database_sync_to_async(self._visible_workspace_id)()
+        if workspace_id is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        self.workspace_id = workspace_id
+        self.group = item_chat_group(self.item_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    # --- Access, re-checked on every event: roles change, people leave -------------
+
+    def _context(self) -> tuple[Any, Any]:
+        """The user fresh from the database and their current workspace, if the item is
+        visible to them there; raises _Gone otherwise."""
+        from pult.accounts.models import Membership, User
+        from pult.work.selectors import item_visible_to
+
+        user = User.objects.filter(pk=self.user_id, is_active=True).first()
+        if user is None or user.current_workspace_id is None:
+            raise _Gone
+        membership = (
+            Membership.objects.select_related("workspace")
+            .filter(user=user, workspace_id=user.current_workspace_id, is_active=True)
+            .first()
+        )
+        if membership is None:
+            raise _Gone
+        workspace = membership.workspace
+        if not item_visible_to(user, workspace).filter(pk=self.item_id).exists():
+            raise _Gone
+        return user, workspace
+
+    def _visible_workspace_id(self) -> int | None:
+        try:
+            _user, workspace = self._context()
+        except _Gone:
+            return None
+        return int(workspace.pk)
+
+    def _checked(self) -> tuple[Any, Any]:
+        user, workspace = self._context()
+        if workspace.pk != self.workspace_id:  # switched workspace in another tab
+            raise _Gone
+        return user, workspace
+
+    # --- Broadcasts from the channel layer -----------------------------------------
+
+    async def chat_message(self, event: dict[str, Any]) -> None:
+        try:
+            html = await database_sync_to_async(self._render_message)(int(event["id"]))
+        except _Gone:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        if html is not None:
+            await self.send_json({"type": "message", "id": int(event["id"]), "html": html})
+
+    def _render_message(self, message_id: int) -> str | None:
+        from pult.chat.selectors import message_get
+
+        user, workspace = self._checked()
+        message = message_get(actor=user, workspace=workspace, message_id=message_id)
+        if message is None or message.item_id != self.item_id:
+            return None  # an internal note and an outsider: nothing to send
+        message.seen_by = []  # type: ignore[attr-defined]  # just written: nobody yet
+        with _user_locale(user):
+            return render_to_string("chat/_message.html", {"message": message, "viewer": user})
+
+    async def chat_read(self, event: dict[str, Any]) -> None:
+        reader_id = int(event["user"])
+        if reader_id == self.user_id:
+            return
+        try:
+            found = await database_sync_to_async(self._read_mark)(reader_id, int(event["id"]))
+        except _Gone:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        if found is not None:
+            position, name, sees_internal = found
+            await self.send_json(
+                {
+                    "type": "read",
+                    "user": reader_id,
+                    "name": name,
+                    "id": position,
+                    "staff": sees_internal,
+                }
+            )
+
+    def _read_mark(self, reader_id: int, message_id: int) -> tuple[int, str, bool] | None:
+        """Where the reader's new mark shows for this user: the newest message at or
+        before it that this user can see (a designer may have read an internal note)."""
+        from pult.accounts.models import User
+        from pult.chat.policies import can_see_internal_notes
+        from pult.chat.selectors import read_position
+
+        user, workspace = self._checked()
+        position = read_position(
+            actor=user, workspace=workspace, item_id=self.item_id, message_id=message_id
+        )
+        if position is None:
+            return None
+        reader = User.objects.filter(pk=reader_id).first()
+        if reader is None:
+            return None
+        return position, reader.full_name, can_see_internal_notes(reader, workspace)
+
+    # --- What the browser sends -----------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data is None or len(text_data) > MAX_FRAME:
+            await self.send_json({"type": "error", "code": "too_long"})
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            content = None
+        if not isinstance(content, dict):
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        kind = content.get("type")
+        if kind not in ("post", "read"):
+            return
+        try:
+            reply = await database_sync_to_async(self._handle)(kind, content)
+        except _Gone:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        if reply is not None:
+            await self.send_json(reply)
+
+    def _handle(self, kind: str, content: dict[str, Any]) -> dict[str, Any] | None:
+        from pult.chat import services
+        from pult.core.exceptions import DomainError
+
+        user, workspace = self._checked()
+        with _user_locale(user):
+            try:
+                if kind == "post":
+                    body = content.get("body")
+                    message = services.message_post(
+                        actor=user,
+                        workspace=workspace,
+                        item_id=self.item_id,
+                        body=body if isinstance(body, str) else "",
+                        internal=content.get("internal") is True,
+                    )
+                    return {"type": "posted", "id": message.pk, "ref": content.get("ref")}
+                message_id = content.get("id")
+                if not isinstance(message_id, int) or isinstance(message_id, bool):
+                    return None
+                services.message_mark_read(
+                    actor=user, workspace=workspace, item_id=self.item_id, message_id=message_id
+                )
+            except DomainError as error:
+                if kind == "read":
+                    return None  # a stale or foreign id: nothing to tell
+                return {"type": "error", "message": error.message, "ref": content.get("ref")}
+        return None
+
+
+@contextmanager
+def _user_locale(user: Any) -> Iterator[None]:
+    """Render in the user's language and time zone, as the HTTP middleware does."""
+    try:
+        zone: zoneinfo.ZoneInfo | None = zoneinfo.ZoneInfo(user.time_zone or settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = None
+    with translation.override(user.locale or settings.LANGUAGE_CODE):
+        if zone is not None:
+            timezone.activate(zone)
+        try:
+            yield
+        finally:
+            timezone.deactivate()

@@ -1,0 +1,49 @@
+"""Who may write in an item's chat and who may read its internal notes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pult.work import policies as work_policies
+from pult.work.permissions import MANAGE, VIEW_ALL
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from pult.accounts.models import User, Workspace
+    from pult.work.models import Item
+
+
+def can_see_internal_notes(actor: User, workspace: Workspace) -> bool:
+    """Staff who see every item (heads, specialists); never applicants or requesters."""
+    return bool(actor.is_authenticated) and work_policies.can_see_all_items(actor, workspace)
+
+
+def internal_note_reader_ids(workspace: Workspace, user_ids: Iterable[int]) -> set[int]:
+    """Of these people, those for whom `can_see_internal_notes` holds: the same rule
+    (see every item, or manage items) in one query, for lists of readers or recipients."""
+    from pult.access.models import RolePermission
+
+    return set(
+        RolePermission.objects.filter(
+            code__in=(VIEW_ALL, MANAGE),
+            role__workspace=workspace,
+            role__memberships__workspace=workspace,
+            role__memberships__is_active=True,
+            role__memberships__user__is_active=True,
+            role__memberships__user_id__in=list(user_ids),
+        ).values_list("role__memberships__user_id", flat=True)
+    )
+
+
+def can_post_internal_note(actor: User, workspace: Workspace) -> bool:
+    return can_see_internal_notes(actor, workspace)
+
+
+def can_post_message(actor: User, item: Item) -> bool:
+    """Anyone who can see the item may write in its chat."""
+    if not actor.is_authenticated or not actor.is_active:
+        return False
+    from pult.work.selectors import item_visible_to
+
+    return item_visible_to(actor, item.workspace).filter(pk=item.pk).exists()

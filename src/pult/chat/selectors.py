@@ -1,0 +1,230 @@
+"""Chat reads, always through `message_visible_to(actor, workspace)`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from pult.chat import policies
+from pult.chat.models import Message, MessageRead, MessageSees, MessageVisibilityRule
+from pult.documents import policies as documents_policies
+from pult.documents.models import Attachment
+from pult.work.selectors import item_visible_to
+
+if TYPE_CHECKING:
+    from pult.accounts.models import User, Workspace
+    from pult.work.models import Item
+
+PAGE_SIZE = 200
+MAX_FILES = 5  # files per message; services.message_post enforces it
+
+
+def message_visible_to(actor: User, workspace: Workspace) -> QuerySet[Message]:
+    """Messages of the items the actor may see, without internal notes unless they are
+    staff, and only those the item type's visibility rules show the actor. Lists, the
+    socket, the API, exports and the activity feed all read through this."""
+    messages = Message.objects.filter(workspace=workspace)
+    if not actor.is_authenticated:
+        return messages.none()
+    messages = messages.filter(item_id__in=item_visible_to(actor, workspace).values("pk"))
+    if not policies.can_see_internal_notes(actor, workspace):
+        messages = messages.filter(internal=False)
+    return messages.filter(_shown_by_rules(actor, workspace))
+
+
+def _shown_by_rules(actor: User, workspace: Workspace) -> Q:
+    """MessageVisibilityRule as a condition on Message rows, in the same SQL statement
+    (correlated EXISTS, no extra query): the item type has no rules, or the actor wrote
+    the message, or one of the actor's roles has a rule that shows it ("all", or
+    "own_and_roles" and the author holds one of the rule's author roles here)."""
+    from pult.access.models import Role
+
+    actor_roles = Role.objects.filter(
+        workspace=workspace,
+        memberships__workspace=workspace,
+        memberships__user=actor,
+        memberships__is_active=True,
+    ).values("pk")
+    rules_of_type = MessageVisibilityRule.objects.filter(item_type=OuterRef("item__item_type"))
+    # Roles the message's author holds in this workspace now (not when they wrote).
+    author_holds = Role.objects.filter(
+        workspace=workspace,
+        memberships__workspace=workspace,
+        memberships__user=OuterRef(OuterRef("author")),
+        memberships__is_active=True,
+    ).values("pk")
+    shown = rules_of_type.filter(viewer_role__in=actor_roles).filter(
+        Q(sees=MessageSees.ALL) | Q(sees=MessageSees.OWN_AND_ROLES, author_roles__in=author_holds)
+    )
+    return Q(~Exists(rules_of_type)) | Q(author=actor) | Q(Exists(shown))
+
+
+def message_readable_by(message: Message, user_id: int) -> bool:
+    """Whether this person (an active member) may read the message: for recipients."""
+    from pult.accounts.models import User
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    return message_visible_to(user, message.workspace).filter(pk=message.pk).exists()
+
+
+def _for_display(messages: QuerySet[Message]) -> QuerySet[Message]:
+    # Files in one more query for the whole page, in the order they were sent. A file
+    # shares its message's item, so whoever sees the message may download it
+    # (documents.selectors.attachment_visible_to).
+    files = Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
+    return messages.select_related("author", "item__item_type").prefetch_related(files)
+
+
+def _after(message: Message) -> Q:
+    return Q(created_at__gt=message.created_at) | Q(
+        created_at=message.created_at, id__gt=message.pk
+    )
+
+
+def _before(message: Message) -> Q:
+    return Q(created_at__lt=message.created_at) | Q(
+        created_at=message.created_at, id__lt=message.pk
+    )
+
+
+def message_list(
+    *,
+    actor: User,
+    workspace: Workspace,
+    item: Item,
+    before_id: int | None = None,
+    after_id: int | None = None,
+    limit: int = PAGE_SIZE,
+) -> list[Message]:
+    """A page of one item's chat in chronological order: the newest `limit` messages
+    (older than `before_id` when given), or those newer than `after_id` (catch-up after a
+    reconnect, oldest first). Keyset on (created_at, id) over the index `message_item_time`;
+    a cursor the actor may not see is ignored. Three queries at most (cursor, page, files),
+    whatever the length."""
+    messages = message_visible_to(actor, workspace).filter(item=item)
+    cursor_id = after_id if after_id is not None else before_id
+    cursor = messages.filter(pk=cursor_id).first() if cursor_id is not None else None
+    if after_id is not None:
+        if cursor is not None:
+            messages = messages.filter(_after(cursor))
+        return list(_for_display(messages).order_by("created_at", "id")[:limit])
+    if cursor is not None:
+        messages = messages.filter(_before(cursor))
+    page = list(_for_display(messages).order_by("-created_at", "-id")[:limit])
+    page.reverse()
+    return page
+
+
+def message_export_rows(*, actor: User, workspace: Workspace, item: Item) -> Iterator[Message]:
+    """Every message of one item's chat the actor may see (the same `message_visible_to`
+    as the page, so an export never shows more), oldest first, streamed by chunks."""
+    messages = message_visible_to(actor, workspace).filter(item=item)
+    # A prefetch on .iterator() runs once per chunk: flat, whatever the length.
+    return _for_display(messages).order_by("created_at", "id").iterator(chunk_size=500)
+
+
+def message_get(*, actor: User, workspace: Workspace, message_id: int) -> Message | None:
+    return _for_display(message_visible_to(actor, workspace)).filter(pk=message_id).first()
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One person's read mark in an item's chat."""
+
+    user: User
+    message_id: int | None
+    key: tuple[Any, int] | None  # (created_at, id) of the last message they read
+    sees_internal: bool  # an internal note is never marked as seen by an outsider
+
+
+def reader_list(*, workspace: Workspace, item: Item) -> list[Reader]:
+    """Everyone's read marks in the item's chat (the caller has fetched the item through
+    its selector). Marks of staff may point at internal notes; only the position is
+    exposed, never the note."""
+    reads = list(
+        MessageRead.objects.filter(item=item)
+        .select_related("user", "last_read_message")
+        .order_by("user__full_name", "user_id")
+    )
+    staff = policies.internal_note_reader_ids(workspace, (read.user_id for read in reads))
+    return [
+        Reader(
+            user=read.user,
+            message_id=read.last_read_message_id,
+            key=read.last_read_message.sort_key if read.last_read_message else None,
+            sees_internal=read.user_id in staff,
+        )
+        for read in reads
+    ]
+
+
+def seen_by(message: Message, readers: list[Reader]) -> list[User]:
+    """Who, other than its author, has read this message (or a later one)."""
+    return [
+        r.user
+        for r in readers
+        if r.key is not None
+        and r.user.pk != message.author_id
+        and r.key >= message.sort_key
+        and (r.sees_internal or not message.internal)
+    ]
+
+
+def read_position(
+    *, actor: User, workspace: Workspace, item_id: int, message_id: int
+) -> int | None:
+    """The newest message the actor may see at or before `message_id` in the item's chat:
+    where someone else's read mark shows for this actor."""
+    messages = message_visible_to(actor, workspace).filter(item_id=item_id)
+    mark = Message.objects.filter(workspace=workspace, item_id=item_id, pk=message_id).first()
+    if mark is None:
+        return None
+    shown = messages.filter(_before(mark) | Q(pk=mark.pk)).order_by("-created_at", "-id")
+    return shown.values_list("pk", flat=True).first()
+
+
+def chat_context(*, actor: User, workspace: Workspace, item: Item) -> dict[str, Any]:
+    """Everything `chat/_item_chat.html` needs, for the item page and the chat views.
+
+    Keys are prefixed `chat_` so they never shadow the page's own context (`messages`
+    is the flash-message list of django.contrib.messages)."""
+    page = message_list(actor=actor, workspace=workspace, item=item, limit=PAGE_SIZE + 1)
+    has_older = len(page) > PAGE_SIZE
+    page = page[-PAGE_SIZE:]
+    readers = reader_list(workspace=workspace, item=item)
+    for message in page:
+        message.seen_by = seen_by(message, readers)  # type: ignore[attr-defined]
+    mine = next((r for r in readers if r.user.pk == actor.pk), None)
+    # Each other reader's mark, moved back to the newest message of this page the actor
+    # may see (a designer's mark may sit on an internal note the applicant never gets).
+    marks = []
+    for reader in readers:
+        if reader.user.pk == actor.pk or reader.key is None:
+            continue
+        shown = [m for m in page if m.sort_key <= reader.key]
+        if shown:
+            marks.append(
+                {
+                    "user": reader.user,
+                    "message_id": shown[-1].pk,
+                    "sees_internal": reader.sees_internal,
+                }
+            )
+    return {
+        "chat_item": item,
+        "chat_messages": page,
+        "chat_has_older": has_older,
+        "chat_last_id": page[-1].pk if page else None,
+        "chat_readers": marks,
+        "chat_my_last_read_id": mine.message_id if mine else None,
+        "chat_can_post": policies.can_post_message(actor, item),
+        "chat_can_post_internal": policies.can_post_internal_note(actor, workspace),
+        # Files are source files of the item: the documents app decides who may add them.
+        "chat_can_attach": documents_policies.can_add_input_attachment(actor, item),
+        "chat_max_files": MAX_FILES,
+    }

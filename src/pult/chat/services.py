@@ -1,0 +1,177 @@
+"""Chat writes. `message_post` is the only writer of Message: the item page form, the
+socket and any future API all come through it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import partial
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pult.activity.services import event_record
+from pult.chat import live, policies
+from pult.chat.events import INTERNAL_NOTE_POSTED, MESSAGE_POSTED
+from pult.chat.models import Message, MessageRead
+from pult.chat.selectors import MAX_FILES, message_visible_to
+from pult.core.exceptions import DomainError, Forbidden, NotFound
+from pult.documents.models import Attachment, AttachmentKind
+from pult.documents.services import attachment_add
+from pult.work.selectors import item_visible_to
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from pult.accounts.models import User, Workspace
+    from pult.work.models import Item
+
+MAX_BODY = 10_000
+# Control characters other than tab and newline: PostgreSQL refuses NUL in text, and the
+# rest only ever arrive by accident or to spoof what others see.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_body(body: str) -> str:
+    """Plain text as it will be stored: newlines normalised, control characters dropped,
+    outer blank space stripped. HTML stays text; templates escape it when rendering."""
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", body).strip()
+
+
+@transaction.atomic
+def message_post(
+    *,
+    actor: User,
+    workspace: Workspace,
+    item_id: int,
+    body: str,
+    internal: bool = False,
+    uploads: Sequence[UploadedFile] = (),
+) -> Message:
+    """Add a message, with up to MAX_FILES files, to an item's chat the actor can see;
+    live delivery after commit. All or nothing: one refused file refuses the whole post.
+
+    Each file is a source file of the item (`attachment_add`: its type, size and policy
+    checks, its event), so it is visible to everyone who sees the item; internal notes
+    therefore carry no files. The event points at the message, so the feed shows it
+    exactly to those who may read the message."""
+    item = item_visible_to(actor, workspace).select_related("item_type").filter(pk=item_id).first()
+    if item is None or not policies.can_post_message(actor, item):
+        raise NotFound(_("Not found."))
+    if internal and not policies.can_post_internal_note(actor, workspace):
+        raise Forbidden(_("Only staff can write internal notes."))
+    uploads = list(uploads)
+    if internal and uploads:
+        error = _(
+            "Internal notes cannot carry files: everyone who sees the request could open "
+            "them. Send the files in a regular message or leave the note without them."
+        )
+        raise DomainError(error, field_errors={"files": [error]})
+    if len(uploads) > MAX_FILES:
+        error = _("A message can carry at most %(max)s files.") % {"max": MAX_FILES}
+        raise DomainError(error, field_errors={"files": [error]})
+    body = clean_body(body)
+    if not body and not uploads:
+        raise DomainError(
+            _("Write a message first."), field_errors={"body": [_("This field is required.")]}
+        )
+    if len(body) > MAX_BODY:
+        error = _("A message can be at most %(max)s characters long.") % {"max": MAX_BODY}
+        raise DomainError(error, field_errors={"body": [error]})
+    attachments: list[Attachment] = []
+    try:
+        for upload in uploads:
+            # attachment_add deletes its own file when its row fails; the files of the
+            # uploads before a refused one are deleted below, as their rows roll back.
+            attachments.append(
+                attachment_add(
+                    actor=actor,
+                    workspace=workspace,
+                    item_id=item.pk,
+                    upload=upload,
+                    kind=AttachmentKind.INPUT,
+                )
+            )
+        message = Message.objects.create(
+            workspace=workspace, item=item, author=actor, body=body, internal=internal
+        )
+        if attachments:
+            message.attachments.add(*attachments)
+        event_record(
+            actor=actor,
+            workspace=workspace,
+            verb=INTERNAL_NOTE_POSTED if internal else MESSAGE_POSTED,
+            target=message,
+            payload={"item_id": item.pk, "reference": item.reference},
+        )
+        # Whoever writes has read everything up to their own message.
+        _advance_read(actor=actor, workspace=workspace, item=item, message=message)
+    except BaseException:
+        _discard_files(attachments)
+        raise
+    transaction.on_commit(partial(live.push_message, item_id=item.pk, message_id=message.pk))
+    return message
+
+
+def _discard_files(attachments: Sequence[Attachment]) -> None:
+    """Delete the stored files of attachments whose rows are being rolled back (no
+    orphans on disk; the same rule as documents.services._discard)."""
+    for attachment in attachments:
+        if attachment.file and attachment.file.name:
+            attachment.file.storage.delete(attachment.file.name)
+
+
+def _advance_read(*, actor: User, workspace: Workspace, item: Item, message: Message) -> bool:
+    """Move the actor's read mark forward to `message`; never back. True when it moved."""
+    read = (
+        MessageRead.objects.select_for_update(of=("self",))
+        .select_related("last_read_message")
+        .filter(item=item, user=actor)
+        .first()
+    )
+    if read is None:
+        try:
+            with transaction.atomic():
+                MessageRead.objects.create(
+                    workspace=workspace, item=item, user=actor, last_read_message=message
+                )
+            return True
+        except IntegrityError:  # the same person reading in two tabs at once
+            read = (
+                MessageRead.objects.select_for_update(of=("self",))
+                .select_related("last_read_message")
+                .get(item=item, user=actor)
+            )
+    current = read.last_read_message
+    if current is not None and current.sort_key >= message.sort_key:
+        return False
+    read.last_read_message = message
+    read.last_read_at = timezone.now()
+    read.save(update_fields=["last_read_message", "last_read_at"])
+    return True
+
+
+@transaction.atomic
+def message_mark_read(
+    *, actor: User, workspace: Workspace, item_id: int, message_id: int
+) -> MessageRead:
+    """Record that the actor has read an item's chat up to a message they can see.
+
+    Marks only move forward; others' sockets hear of the new mark after commit."""
+    message = (
+        message_visible_to(actor, workspace)
+        .select_related("item__item_type")
+        .filter(pk=message_id, item_id=item_id)
+        .first()
+    )
+    if message is None:
+        raise NotFound(_("Not found."))
+    moved = _advance_read(actor=actor, workspace=workspace, item=message.item, message=message)
+    if moved:
+        transaction.on_commit(
+            partial(live.push_read, item_id=item_id, user_id=actor.pk, message_id=message.pk)
+        )
+    return MessageRead.objects.get(item_id=item_id, user=actor)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentsConfig(AppConfig):
+    name = "pult.documents"
+    verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        from pult.documents import (  # noqa: F401
+            events,  # registers event kinds and feed visibility
+            guards,  # registers the `has_deliverable` transition guard
+        )

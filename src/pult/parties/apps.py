@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartiesConfig(AppConfig):
+    name = "pult.parties"
+    verbose_name = _("Parties")
+
+    def ready(self) -> None:
+        from pult.parties import events  # noqa: F401  registers event kinds and feed visibility

@@ -1,0 +1,90 @@
+"""Presets: a scenario (roles, pipelines, rules, calendar) loaded into a workspace."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pult.access.models import Role
+from pult.access.services import role_create
+from pult.accounts.models import Workspace
+from pult.accounts.services import workspace_create
+from pult.core.exceptions import DomainError
+from pult.notifications.models import NotificationRule
+from pult.notifications.services import condition_clean
+from pult.work.pipeline_io import item_type_import
+
+PRESETS = ("design-desk", "expertise-orders")
+
+
+def preset_data(name: str) -> dict[str, Any]:
+    if name not in PRESETS:
+        raise DomainError(
+            _("Unknown preset “%(name)s”. Known: %(known)s.")
+            % {"name": name, "known": ", ".join(PRESETS)}
+        )
+    text = resources.files("pult.presets").joinpath("data", f"{name}.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@transaction.atomic
+def preset_load(name: str, *, slug: str = "", workspace_name: str = "") -> Workspace:
+    """Create a workspace running the preset; loading it again returns the same one."""
+    data = preset_data(name)
+    slug = slug or name
+    existing = Workspace.objects.filter(slug=slug).first()
+    if existing is not None:
+        if existing.preset != name:
+            raise DomainError(
+                _("The workspace “%(slug)s” exists and runs another preset.") % {"slug": slug}
+            )
+        return existing
+    workspace = workspace_create(
+        actor=None, name=workspace_name or data["name"]["en"], slug=slug, preset=name
+    )
+    from pult.calendars.services import calendar_create_default
+
+    calendar_create_default(workspace=workspace)
+    for role in data.get("roles", []):
+        role_create(actor=None, workspace=workspace, name=role["name"], codes=role["permissions"])
+    for item_type in data.get("item_types", []):
+        item_type_import(workspace=workspace, data=item_type)
+    message_visibility_load(workspace=workspace, data=data)
+    from pult.documents.models import Article
+
+    for article in data.get("articles", []):
+        Article.objects.create(
+            workspace=workspace, slug=article["slug"], title=article["title"], body=article["body"]
+        )
+    roles = {r.name: r for r in Role.objects.filter(workspace=workspace)}
+    for rule in data.get("notification_rules", []):
+        created = NotificationRule.objects.create(
+            workspace=workspace,
+            verb=rule["verb"],
+            participants=bool(rule.get("participants")),
+            item_manager=bool(rule.get("item_manager")),
+            field_users=list(rule.get("field_users", [])),
+            condition=condition_clean(rule.get("condition", {})),
+        )
+        created.roles.set([roles[r] for r in rule.get("roles", [])])
+    return workspace
+
+
+def message_visibility_load(*, workspace: Workspace, data: dict[str, Any]) -> None:
+    """The preset's `message_visibility` section as chat.MessageVisibilityRule rows: per
+    item type and viewer role, whose messages they see (all / own / own_and_roles)."""
+    from pult.chat.models import MessageVisibilityRule
+    from pult.work.models import ItemType
+
+    roles = {r.name: r for r in Role.objects.filter(workspace=workspace)}
+    types = {t.key: t for t in ItemType.objects.filter(workspace=workspace)}
+    for rule in data.get("message_visibility", []):
+        created = MessageVisibilityRule.objects.create(
+            item_type=types[rule["item_type"]], viewer_role=roles[rule["role"]], sees=rule["sees"]
+        )
+        created.author_roles.set([roles[r] for r in rule.get("author_roles", [])])

@@ -1,0 +1,94 @@
+"""The statistics filter bar: kind of work, period, brand, city. Defaults fill the gaps."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pult.accounts.models import Workspace
+from pult.parties.models import Brand
+from pult.reports import selectors
+from pult.reports.selectors import Period, StatsFilters
+from pult.work.models import ItemType
+
+MAX_DAYS = 2 * 366  # two years: the weekly chart stays readable
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class StatisticsFilterForm(forms.Form):
+    item_type = forms.ModelChoiceField(
+        label=_("Kind of work"),
+        queryset=ItemType.objects.none(),
+        required=False,
+        empty_label=None,
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=_date_input())
+    date_to = forms.DateField(label=_("To"), required=False, widget=_date_input())
+    brand = forms.ModelChoiceField(
+        label=_("Brand"),
+        queryset=Brand.objects.none(),
+        required=False,
+        empty_label=_("All brands"),
+    )
+    city = forms.ChoiceField(label=_("City"), required=False)
+
+    def __init__(self, data: Any, *, workspace: Workspace) -> None:
+        # Always bound, so a bare URL shows the default figures: a missing filter means
+        # its default (written into the fields, so the reader sees the period), a
+        # wrong one an inline message.
+        data = data.copy()
+        default = selectors.default_period()
+        for name, value in (("date_from", default.date_from), ("date_to", default.date_to)):
+            if not data.get(name):
+                data[name] = value.isoformat()
+        super().__init__(data)
+        self.fields["item_type"].queryset = selectors.item_type_list(workspace=workspace)  # type: ignore[attr-defined]
+        self.fields["brand"].queryset = selectors.brand_list(workspace=workspace)  # type: ignore[attr-defined]
+        cities = selectors.city_list(workspace=workspace)
+        self.fields["city"].choices = [("", _("All cities")), *((c, c) for c in cities)]  # type: ignore[attr-defined]
+
+    def clean_item_type(self) -> Any:
+        chosen = self.cleaned_data.get("item_type")
+        if chosen is None:
+            chosen = self.fields["item_type"].queryset.first()  # type: ignore[attr-defined]
+            if chosen is None:
+                raise forms.ValidationError(_("There are no kinds of work in this workspace yet."))
+        return chosen
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        if date_from is None or date_to is None:
+            return data  # the field already says what is wrong
+        if date_from > date_to:
+            self.add_error("date_to", _("The end of the period comes before its start."))
+        elif date_to - date_from > timedelta(days=MAX_DAYS):
+            self.add_error("date_to", _("Choose a period of two years at most."))
+        return data
+
+    def filters(self) -> StatsFilters:
+        """The valid filters (call after is_valid())."""
+        data = self.cleaned_data
+        return StatsFilters(
+            item_type=data["item_type"],
+            period=Period(data["date_from"], data["date_to"]),
+            brand=data.get("brand"),
+            city=data.get("city") or "",
+        )
+
+    def query(self) -> dict[str, str]:
+        """The filters as query parameters, defaults written out (for the export links)."""
+        f = self.filters()
+        return {
+            "item_type": str(f.item_type.pk),
+            "date_from": f.period.date_from.isoformat(),
+            "date_to": f.period.date_to.isoformat(),
+            "brand": str(f.brand.pk) if f.brand else "",
+            "city": f.city,
+        }

@@ -1,0 +1,148 @@
+"""Thin views: filters → selectors → charts and tables, or the same figures as CSV."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Iterable, Sequence
+from datetime import timedelta
+from typing import Any
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import formats
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from pult.core.http import WorkspaceRequest
+from pult.core.views import permission_required
+from pult.reports import charts, selectors
+from pult.reports.forms import StatisticsFilterForm
+from pult.reports.permissions import VIEW_STATISTICS
+from pult.reports.selectors import GroupRow, SpecialistRow, Statistics
+
+
+def _week_label(row: selectors.WeekRow) -> str:
+    """Day and month in the locale's own words: "Jan. 6", "6 января".
+
+    Taken from DATE_FORMAT without the year, because Django's Russian MONTH_DAY_FORMAT
+    puts the month in the nominative ("6 Январь").
+    """
+    day_month = re.sub(r"[,\s]*Y(\s*г\.)?", "", str(formats.get_format("DATE_FORMAT")))
+    return formats.date_format(row.week_start, day_month.strip(" ,") or "SHORT_DATE_FORMAT")
+
+
+def _charts(stats: Statistics) -> dict[str, str]:
+    weeks = charts.grouped_bars(
+        categories=[_week_label(w) for w in stats.weeks],
+        series=[
+            charts.Series(_("Filed"), "primary", [w.filed for w in stats.weeks]),
+            charts.Series(_("Done"), "success", [w.done for w in stats.weeks]),
+        ],
+        label=_("Items filed and done per week"),
+    )
+    statuses = charts.horizontal_bars(
+        bars=[charts.Bar(s.status.name, s.count, s.status.colour) for s in stats.statuses],
+        label=_("Items filed in the period, by current status"),
+    )
+    return {"weeks": weeks, "statuses": statuses}
+
+
+@permission_required(VIEW_STATISTICS)
+def statistics(request: WorkspaceRequest) -> HttpResponse:
+    form = StatisticsFilterForm(request.GET, workspace=request.workspace)
+    context: dict[str, Any] = {"form": form, "stats": None}
+    if not form.is_valid():
+        return render(request, "reports/statistics.html", context, status=400)
+    filters = form.filters()
+    stats = selectors.statistics_get(
+        actor=request.user, workspace=request.workspace, filters=filters
+    )
+    query = form.query()
+    context.update(
+        stats=stats,
+        filters=filters,
+        charts=_charts(stats),
+        export_specialists=urlencode({**query, "table": "specialists"}),
+        export_brands=urlencode({**query, "table": "brands"}),
+        export_cities=urlencode({**query, "table": "cities"}),
+    )
+    return render(request, "reports/statistics.html", context)
+
+
+# --- CSV export -------------------------------------------------------------------------
+
+
+def _safe(value: object) -> object:
+    """Text that a spreadsheet would run as a formula is quoted (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _hours(value: timedelta | None) -> str:
+    return "" if value is None else f"{value.total_seconds() / 3600:.1f}"
+
+
+def _ratio(share: selectors.Share) -> str:
+    return "" if share.ratio is None else f"{share.ratio * 100:.1f}"
+
+
+def _specialist_rows(rows: Sequence[SpecialistRow]) -> Iterable[list[object]]:
+    yield [
+        _("Specialist"),
+        _("Done in the period"),
+        _("Open now"),
+        _("Median lead time, hours"),
+        _("Overdue"),
+        _("Overdue, %"),
+    ]
+    for r in rows:
+        yield [r.name, r.done, r.open_now, _hours(r.median_lead), r.overdue.part, _ratio(r.overdue)]
+
+
+def _group_rows(title: str, empty: str) -> Callable[[Sequence[GroupRow]], Iterable[list[object]]]:
+    def rows(groups: Sequence[GroupRow]) -> Iterable[list[object]]:
+        yield [title, _("Filed"), _("Done"), _("Overdue")]
+        for g in groups:
+            yield [g.label or empty, g.filed, g.done, g.overdue]
+
+    return rows
+
+
+@permission_required(VIEW_STATISTICS)
+def statistics_export(request: WorkspaceRequest) -> HttpResponse:
+    """A table of the statistics page as CSV, through the same filters and selectors."""
+    table = request.GET.get("table", "")
+    form = StatisticsFilterForm(request.GET, workspace=request.workspace)
+    if table not in ("specialists", "brands", "cities") or not form.is_valid():
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        if table not in ("specialists", "brands", "cities"):
+            problems.insert(0, _("Unknown table."))
+        return HttpResponse(
+            "\n".join(problems), status=400, content_type="text/plain; charset=utf-8"
+        )
+    filters = form.filters()
+    scope: dict[str, Any] = {
+        "actor": request.user,
+        "workspace": request.workspace,
+        "filters": filters,
+    }
+    lines: Iterable[list[object]]
+    if table == "specialists":
+        lines = _specialist_rows(selectors.specialist_stats(**scope))
+    elif table == "brands":
+        lines = _group_rows(_("Brand"), _("No outlet"))(selectors.brand_stats(**scope))
+    else:
+        lines = _group_rows(_("City"), _("No outlet"))(selectors.city_stats(**scope))
+    period = filters.period
+    name = f"{table}-{period.date_from.isoformat()}-{period.date_to.isoformat()}.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    # A byte-order mark, so spreadsheet programs read the Cyrillic right.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    for line in lines:
+        writer.writerow([_safe(v) for v in line])
+    return response

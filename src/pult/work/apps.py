@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkConfig(AppConfig):
+    name = "pult.work"
+    verbose_name = _("Work items")
+
+    def ready(self) -> None:
+        from pult.work import events  # noqa: F401  registers event kinds and feed visibility

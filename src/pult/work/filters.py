@@ -1,0 +1,140 @@
+"""The filter bar of item lists: parsed from the query string, applied in one place.
+
+The same `ItemFilter` drives the list, kanban, calendar, CSV/XLSX export, saved views
+and the API, so "what I see" and "what I export" never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pult.work.models import Item, StatusCategory
+
+if TYPE_CHECKING:
+    from django.http import QueryDict
+
+
+@dataclass
+class ItemFilter:
+    q: str = ""
+    item_type: int | None = None
+    status: list[str] = field(default_factory=list)
+    category: str = ""  # open / paused / closed / active (= not closed)
+    overdue: bool = False
+    urgent: bool = False
+    requester: int | None = None
+    assignee: int | None = None
+    outlet: int | None = None
+    brand: int | None = None
+    city: str = ""
+    submitted_from: datetime.date | None = None
+    submitted_to: datetime.date | None = None
+    due_from: datetime.date | None = None
+    due_to: datetime.date | None = None
+    closed_from: datetime.date | None = None
+    closed_to: datetime.date | None = None
+    values: dict[str, str] = field(default_factory=dict)  # custom field key → value
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def is_empty(self) -> bool:
+        return not any(
+            getattr(self, f.name) for f in fields(self) if f.name not in ("errors", "item_type")
+        )
+
+
+_FIELD_KEY = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*", re.ASCII)
+_DATES = ("submitted_from", "submitted_to", "due_from", "due_to", "closed_from", "closed_to")
+_IDS = ("item_type", "requester", "assignee", "outlet", "brand")
+
+
+def parse_filter(params: QueryDict | dict[str, Any]) -> ItemFilter:
+    """Read the filter from a query string; malformed parts are dropped and reported."""
+    get = params.get
+    result = ItemFilter(
+        q=str(get("q") or "").strip()[:200],
+        category=str(get("category") or ""),
+        city=str(get("city") or "").strip()[:120],
+        overdue=get("overdue") in ("1", "on", "true"),
+        urgent=get("urgent") in ("1", "on", "true"),
+    )
+    if result.category not in ("", "active", *StatusCategory.values):
+        result.errors["category"] = _("Unknown state.")
+        result.category = ""
+    statuses = params.getlist("status") if hasattr(params, "getlist") else get("status") or []
+    result.status = [s for s in (statuses if isinstance(statuses, list) else [statuses]) if s][:20]
+    for name in _IDS:
+        raw = get(name)
+        if raw:
+            try:
+                setattr(result, name, int(raw))
+            except (TypeError, ValueError):
+                result.errors[name] = _("Choose from the list.")
+    for name in _DATES:
+        raw = get(name)
+        if raw:
+            try:
+                setattr(result, name, datetime.date.fromisoformat(str(raw)))
+            except ValueError:
+                result.errors[name] = _("Enter a date as YYYY-MM-DD.")
+    for key, value in params.items() if hasattr(params, "items") else []:
+        # Custom field keys are slugs; anything else could turn into a lookup path.
+        if key.startswith("f_") and value and _FIELD_KEY.fullmatch(key[2:]):
+            result.values[key[2:]] = str(value)[:200]
+    return result
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def apply_filter(items: QuerySet[Item], flt: ItemFilter) -> QuerySet[Item]:
+    """Narrow an already visibility-scoped queryset by the filter."""
+    if flt.item_type:
+        items = items.filter(item_type_id=flt.item_type)
+    if flt.q:
+        text = flt.q
+        match = Q(title__icontains=text) | Q(values__texts__icontains=text)
+        number = text.rsplit("-", 1)[-1]
+        if number.isdigit():
+            match |= Q(number=int(number))
+        items = items.filter(match)
+    if flt.status:
+        items = items.filter(status__key__in=flt.status)
+    if flt.category == "active":
+        items = items.exclude(category=StatusCategory.CLOSED)
+    elif flt.category:
+        items = items.filter(category=flt.category)
+    if flt.overdue:
+        items = items.exclude(category=StatusCategory.CLOSED).filter(due_at__lt=timezone.now())
+    if flt.urgent:
+        items = items.filter(urgent_at__isnull=False)
+    if flt.requester:
+        items = items.filter(requester_id=flt.requester)
+    if flt.assignee:
+        items = items.filter(
+            pk__in=Item.assignees.through.objects.filter(user_id=flt.assignee).values("item_id")
+        )
+    if flt.outlet:
+        items = items.filter(outlet_id=flt.outlet)
+    if flt.brand:
+        items = items.filter(outlet__brand_id=flt.brand)
+    if flt.city:
+        items = items.filter(outlet__city__iexact=flt.city)
+    one_day = datetime.timedelta(days=1)
+    for column in ("submitted", "due", "closed"):
+        start = getattr(flt, f"{column}_from")
+        end = getattr(flt, f"{column}_to")
+        if start:
+            items = items.filter(**{f"{column}_at__gte": _day_start(start)})
+        if end:
+            items = items.filter(**{f"{column}_at__lt": _day_start(end + one_day)})
+    for key, value in flt.values.items():
+        items = items.filter(**{f"values__{key}": value})
+    return items

@@ -1,0 +1,117 @@
+"""Reads of the pipeline editor, for holders of `work.configure` only: to anyone else
+(and for another workspace's ids) a pipeline does not exist."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, IntegerField, Model, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from pult.access.catalogue import permission_groups
+from pult.access.models import Role
+from pult.core.exceptions import NotFound
+from pult.work import policies
+from pult.work.models import FieldDef, FieldRule, Item, ItemType, Status, Transition
+
+if TYPE_CHECKING:
+    from pult.accounts.models import User, Workspace
+
+
+def _count(model: type[Model]) -> Coalesce:
+    """A correlated COUNT per item type: no join fan-out, one query for the whole list."""
+    rows = (
+        model._default_manager.filter(item_type=OuterRef("pk"))
+        .order_by()
+        .values("item_type")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def pipeline_list(*, actor: User, workspace: Workspace) -> list[ItemType]:
+    """The workspace's item types with their numbers of statuses, steps, fields, items."""
+    if not policies.can_configure_pipeline(actor, workspace):
+        return []
+    return list(
+        ItemType.objects.filter(workspace=workspace)
+        .annotate(
+            status_count=_count(Status),
+            transition_count=_count(Transition),
+            field_count=_count(FieldDef),
+            item_count=_count(Item),
+        )
+        .order_by("pk")
+    )
+
+
+def pipeline_get(*, actor: User, workspace: Workspace, item_type_id: int) -> ItemType:
+    if not policies.can_configure_pipeline(actor, workspace):
+        raise NotFound("")
+    item_type = ItemType.objects.filter(workspace=workspace, pk=item_type_id).first()
+    if item_type is None:
+        raise NotFound("")
+    return item_type
+
+
+def status_rows(item_type: ItemType) -> list[Status]:
+    """Statuses with `item_count` (one grouped subquery, flat in the number of items)."""
+    items = (
+        Item.objects.filter(status=OuterRef("pk"))
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        item_type.statuses.annotate(
+            item_count=Coalesce(Subquery(items, output_field=IntegerField()), 0)
+        )
+    )
+
+
+def transition_rows(item_type: ItemType) -> list[Transition]:
+    return list(item_type.transitions.select_related("from_status", "to_status"))
+
+
+def permission_labels() -> dict[str, str]:
+    return {p.code: str(p.label) for g in permission_groups() for p in g.permissions}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Whom a column of the policy matrix is about: a role, a relation, or anyone."""
+
+    value: str  # "role-<id>", "requester", "assignee" or "anyone"
+    role: Role | None = None
+    relation: str = ""
+
+
+def policy_subjects(workspace: Workspace) -> list[Subject]:
+    roles = [Subject(f"role-{r.pk}", role=r) for r in Role.objects.filter(workspace=workspace)]
+    return [
+        *roles,
+        Subject("requester", relation="requester"),
+        Subject("assignee", relation="assignee"),
+        Subject("anyone"),
+    ]
+
+
+def policy_subject(subjects: list[Subject], value: str) -> Subject:
+    """The chosen subject, else the first role (else anyone)."""
+    return next((s for s in subjects if s.value == value), subjects[0])
+
+
+def policy_cells(
+    item_type: ItemType, subject: Subject, fields: list[FieldDef]
+) -> dict[tuple[int, int | None], str]:
+    """(field id, status id or None) → mode of this subject's own rules (not of stages)."""
+    rules = FieldRule.objects.filter(
+        field__in=fields,
+        role=subject.role,
+        relation=subject.relation,
+        stage__isnull=True,
+    ).order_by("pk")
+    return {(r.field_id, r.status_id): r.mode for r in rules}

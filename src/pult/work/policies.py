@@ -1,0 +1,169 @@
+"""Who may do what to a work item, and the one field policy (FieldRule)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from pult.access.policies import has_permission
+from pult.work.models import (
+    FieldDef,
+    FieldMode,
+    FieldRule,
+    Item,
+    ItemType,
+    SignOff,
+    Stage,
+    Status,
+    Transition,
+)
+from pult.work.permissions import CONFIGURE, MANAGE, SUBMIT, TAKE, VIEW_ALL
+
+if TYPE_CHECKING:
+    from pult.accounts.models import User, Workspace
+
+_MODE_ORDER = {FieldMode.HIDDEN: 0, FieldMode.READ: 1, FieldMode.EDIT: 2, FieldMode.REQUIRED: 3}
+
+
+def role_ids(actor: User, workspace: Workspace) -> frozenset[int]:
+    """The actor's role ids in the workspace (cached on the user object)."""
+    cache: dict[int, frozenset[int]] = actor.__dict__.setdefault("_pult_role_ids", {})
+    if workspace.pk not in cache:
+        from pult.accounts.models import Membership
+
+        cache[workspace.pk] = frozenset(
+            Membership.objects.filter(workspace=workspace, user=actor, is_active=True)
+            .values_list("roles", flat=True)
+            .exclude(roles=None)
+        )
+    return cache[workspace.pk]
+
+
+def relations(actor: User, item: Item | None) -> set[str]:
+    """How the actor stands to the item: requester and/or assignee."""
+    if item is None or item.pk is None:
+        return {"requester"}  # a person filling the form files for themselves
+    found = set()
+    if item.requester_id == actor.pk:
+        found.add("requester")
+    if any(u.pk == actor.pk for u in item.assignees.all()):
+        found.add("assignee")
+    return found
+
+
+def field_modes(
+    *,
+    actor: User,
+    item_type: ItemType,
+    status: Status,
+    item: Item | None = None,
+    fields: list[FieldDef] | None = None,
+    rules: list[FieldRule] | None = None,
+    signed: set[int] | None = None,
+) -> dict[str, str]:
+    """field key → hidden/read/edit/required for this actor in this status.
+
+    Matching rules: status is this one or any, stage (when the rule names one) is not
+    yet signed off, role is one of the actor's or any, relation is one the actor has or
+    any; the most permissive mode wins. A signed stage freezes its fields (read-only
+    until a manager withdraws the sign-off), and computed fields are never typed in.
+    """
+    fields = fields if fields is not None else list(item_type.fields.all())
+    if rules is None:
+        rules = list(FieldRule.objects.filter(field__item_type=item_type))
+    if signed is None:
+        signed = signed_stage_ids(item)
+    my_roles = role_ids(actor, item_type.workspace)
+    my_relations = relations(actor, item)
+    modes: dict[str, str] = {}
+    by_field: dict[int, list[FieldRule]] = {}
+    for rule in rules:
+        by_field.setdefault(rule.field_id, []).append(rule)
+    for field in fields:
+        best = FieldMode.READ
+        for rule in by_field.get(field.pk, []):
+            if rule.status_id not in (None, status.pk):
+                continue
+            if rule.stage_id is not None and rule.stage_id in signed:
+                continue
+            if rule.role_id is not None and rule.role_id not in my_roles:
+                continue
+            if rule.relation and rule.relation not in my_relations:
+                continue
+            if _MODE_ORDER[FieldMode(rule.mode)] > _MODE_ORDER[best]:
+                best = FieldMode(rule.mode)
+        frozen = field.computed or (field.stage_id is not None and field.stage_id in signed)
+        if frozen and best != FieldMode.HIDDEN:
+            best = FieldMode.READ
+        modes[field.key] = best.value
+    return modes
+
+
+def signed_stage_ids(item: Item | None) -> set[int]:
+    """Ids of the item's signed-off stages (none for an item not yet saved)."""
+    if item is None or item.pk is None:
+        return set()
+    return set(SignOff.objects.filter(item=item).values_list("stage_id", flat=True))
+
+
+def stage_required_fields(item: Item, stage: Stage) -> list[FieldDef]:
+    """The stage's fields the policy makes required now, whoever fills them in.
+
+    Required-ness is a property of the stage, not of the person signing: a field is
+    required when any rule for this stage (or for no stage) in the item's status (or
+    any status) says so, whichever role it names.
+    """
+    required = set(
+        FieldRule.objects.filter(field__stage=stage, mode=FieldMode.REQUIRED)
+        .filter(Q(stage=stage) | Q(stage__isnull=True))
+        .filter(Q(status_id=item.status_id) | Q(status__isnull=True))
+        .values_list("field_id", flat=True)
+    )
+    return [f for f in stage.fields.all() if f.pk in required]
+
+
+def can_submit_item(actor: User, workspace: Workspace) -> bool:
+    return has_permission(actor, workspace, SUBMIT)
+
+
+def can_manage_items(actor: User, workspace: Workspace) -> bool:
+    return has_permission(actor, workspace, MANAGE)
+
+
+def can_take_items(actor: User, workspace: Workspace) -> bool:
+    return has_permission(actor, workspace, TAKE)
+
+
+def can_see_all_items(actor: User, workspace: Workspace) -> bool:
+    return has_permission(actor, workspace, VIEW_ALL) or can_manage_items(actor, workspace)
+
+
+def can_configure_pipeline(actor: User, workspace: Workspace) -> bool:
+    """Edit, import and export the workspace's pipelines (statuses, steps, fields, rules)."""
+    return has_permission(actor, workspace, CONFIGURE)
+
+
+def can_sign_stage(actor: User, item: Item, stage: Stage) -> bool:
+    """Holders of the stage's sign-off permission; a stage without one, managers."""
+    if stage.sign_permission:
+        return has_permission(actor, item.workspace, stage.sign_permission)
+    return can_manage_items(actor, item.workspace)
+
+
+def can_unsign_stage(actor: User, item: Item, stage: Stage) -> bool:
+    """Withdrawing a sign-off reopens the stage's fields: managers only."""
+    return can_manage_items(actor, item.workspace)
+
+
+def can_take_transition(actor: User, item: Item, transition: Transition) -> bool:
+    """Holders of the step's permission (or managers), or the requester/assignee when
+    the step allows them."""
+    if can_manage_items(actor, item.workspace):
+        return True
+    if transition.permission and has_permission(actor, item.workspace, transition.permission):
+        return True
+    mine = relations(actor, item)
+    return (transition.requester_may and "requester" in mine) or (
+        transition.assignee_may and "assignee" in mine
+    )

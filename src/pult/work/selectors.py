@@ -1,0 +1,409 @@
+"""Work-item reads, always through `item_visible_to(actor, workspace)`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
+
+from pult.access.policies import has_permission
+from pult.core.exceptions import NotFound
+from pult.core.pagination import KeysetPage, keyset_page
+from pult.work import policies
+from pult.work.filters import ItemFilter, apply_filter
+from pult.work.models import (
+    FieldDef,
+    FieldKind,
+    FieldMode,
+    Item,
+    ItemType,
+    SignOff,
+    Status,
+    StatusCategory,
+    Transition,
+    VisibilityGrant,
+)
+from pult.work.permissions import VIEW_OUTLET
+
+if TYPE_CHECKING:
+    from pult.accounts.models import User, Workspace
+
+
+def item_visible_to(actor: User, workspace: Workspace) -> QuerySet[Item]:
+    """What the actor may see: everything (heads, specialists with view_all), else their
+    own requests, the items they work on or watch, and their outlets' items."""
+    items = Item.objects.filter(workspace=workspace)
+    if not actor.is_authenticated:
+        return items.none()
+    if policies.can_see_all_items(actor, workspace):
+        return items
+    mine = Q(requester=actor) | Q(assignees=actor) | Q(watchers=actor)
+    if has_permission(actor, workspace, VIEW_OUTLET):
+        mine |= Q(outlet__members=actor)
+    mine |= _granted_managers(actor, workspace)
+    # Subquery keeps the joins from duplicating rows.
+    return items.filter(pk__in=Item.objects.filter(workspace=workspace).filter(mine).values("pk"))
+
+
+def _granted_managers(actor: User, workspace: Workspace) -> Q:
+    """Items of the managers whose orders the actor's department or one of their roles
+    was granted (VisibilityGrant); a subquery, no extra round trip."""
+    grants = VisibilityGrant.objects.filter(workspace=workspace).filter(
+        Q(
+            department__memberships__user=actor,
+            department__memberships__workspace=workspace,
+            department__memberships__is_active=True,
+        )
+        | Q(
+            role__memberships__user=actor,
+            role__memberships__workspace=workspace,
+            role__memberships__is_active=True,
+        )
+    )
+    return Q(manager__in=grants.values("managers"))
+
+
+def _for_display(items: QuerySet[Item]) -> QuerySet[Item]:
+    return items.select_related("item_type", "status", "requester", "outlet", "outlet__brand")
+
+
+def item_get(*, actor: User, workspace: Workspace, item_id: int) -> Item:
+    item = (
+        _for_display(item_visible_to(actor, workspace))
+        .prefetch_related("assignees", "signoffs", "item_type__fields")
+        .filter(pk=item_id)
+        .first()
+    )
+    if item is None:
+        raise NotFound("item")
+    return item
+
+
+def with_queue_position(items: QuerySet[Item]) -> QuerySet[Item]:
+    """Annotate `ahead`: how many queued items of the same type come before each one
+    (None for items not waiting).
+
+    One correlated count per row over the partial index `item_queue` (urgent first,
+    then by time, then id), so a page of 50 rows is one SQL statement.
+    """
+    ahead = (
+        Item.objects.filter(
+            workspace=OuterRef("workspace"), item_type=OuterRef("item_type"), in_queue=True
+        )
+        .filter(
+            Q(queue_rank__lt=OuterRef("queue_rank"))
+            | Q(queue_rank=OuterRef("queue_rank"), queue_at__lt=OuterRef("queue_at"))
+            | Q(
+                queue_rank=OuterRef("queue_rank"),
+                queue_at=OuterRef("queue_at"),
+                id__lt=OuterRef("id"),
+            )
+        )
+        .order_by()
+        .values("item_type")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    counted = Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0))
+    return items.annotate(
+        ahead=Case(When(in_queue=True, then=counted), default=None, output_field=IntegerField())
+    )
+
+
+def queue_position(item: Item) -> int | None:
+    """How many items are ahead of this one, or None when it is not waiting."""
+    if not item.in_queue:
+        return None
+    return (
+        Item.objects.filter(workspace=item.workspace_id, item_type=item.item_type_id, in_queue=True)
+        .filter(
+            Q(queue_rank__lt=item.queue_rank)
+            | Q(queue_rank=item.queue_rank, queue_at__lt=item.queue_at)
+            | Q(queue_rank=item.queue_rank, queue_at=item.queue_at, id__lt=item.pk)
+        )
+        .count()
+    )
+
+
+def queue_list(*, workspace: Workspace, item_type_id: int, limit: int = 50) -> list[Item]:
+    """The head of the queue in the order specialists take it."""
+    return list(
+        _for_display(
+            Item.objects.filter(workspace=workspace, item_type=item_type_id, in_queue=True)
+        ).order_by("queue_rank", "queue_at", "id")[:limit]
+    )
+
+
+def item_list(
+    *, actor: User, workspace: Workspace, flt: ItemFilter, cursor: int | None, page_size: int = 50
+) -> KeysetPage[Item]:
+    """One page of the filtered list, newest first (keyset on id: flat at any depth)."""
+    items = apply_filter(item_visible_to(actor, workspace), flt)
+    page = keyset_page(_for_display(items), cursor=cursor, page_size=page_size)
+    prefetch_related_objects(page.rows, "assignees")
+    return page
+
+
+def item_export_rows(*, actor: User, workspace: Workspace, flt: ItemFilter) -> Iterator[Item]:
+    """Every item of the filtered list for export, streamed in id order by chunks."""
+    items = _for_display(apply_filter(item_visible_to(actor, workspace), flt))
+    return items.prefetch_related("assignees").order_by("-pk").iterator(chunk_size=1000)
+
+
+def track_list(*, actor: User, workspace: Workspace, limit: int = 100) -> list[Item]:
+    """The requester's open items, newest first, each with `ahead` (None when not queued)."""
+    items = with_queue_position(
+        _for_display(
+            item_visible_to(actor, workspace)
+            .filter(requester=actor)
+            .exclude(category=StatusCategory.CLOSED)
+        )
+    ).order_by("-submitted_at", "-pk")[:limit]
+    return list(items)
+
+
+def archive_page(
+    *, actor: User, workspace: Workspace, cursor: int | None, q: str = ""
+) -> KeysetPage[Item]:
+    """The requester's finished work, newest first, with deliverables prefetched."""
+    items = item_visible_to(actor, workspace).filter(
+        requester=actor, category=StatusCategory.CLOSED
+    )
+    if q:
+        items = apply_filter(items, ItemFilter(q=q))
+    page = keyset_page(_for_display(items), cursor=cursor, page_size=30)
+    prefetch_related_objects(page.rows, "attachments", "assignees")
+    return page
+
+
+def kanban_columns(
+    *, actor: User, workspace: Workspace, item_type: ItemType, flt: ItemFilter, per_column: int = 30
+) -> list[tuple[Status, list[Item]]]:
+    """Each status of the type with its first items, in one query (row_number per status)."""
+    statuses = list(item_type.statuses.all())
+    ranked = (
+        apply_filter(item_visible_to(actor, workspace), flt)
+        .filter(item_type=item_type)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("status_id")],
+                order_by=[F("queue_rank").asc(), F("queue_at").asc(), F("id").asc()],
+            )
+        )
+        .filter(rank__lte=per_column)
+    )
+    by_status: dict[int, list[Item]] = {s.pk: [] for s in statuses}
+    rows = list(_for_display(ranked).order_by("status_id", "queue_rank", "queue_at", "id"))
+    prefetch_related_objects(rows, "assignees")
+    for item in rows:
+        by_status.setdefault(item.status_id, []).append(item)
+    return [(s, by_status[s.pk]) for s in statuses]
+
+
+def calendar_items(
+    *, actor: User, workspace: Workspace, flt: ItemFilter, start: date, end: date, limit: int = 500
+) -> list[Item]:
+    """Items due in [start, end) (local dates) of the filtered set, earliest first."""
+    tz = timezone.get_current_timezone()
+    since = datetime.combine(start, time.min, tzinfo=tz)
+    until = datetime.combine(end, time.min, tzinfo=tz)
+    items = apply_filter(item_visible_to(actor, workspace), flt).filter(
+        due_at__gte=since, due_at__lt=until
+    )
+    return list(_for_display(items).order_by("due_at", "pk")[:limit])
+
+
+def similar_open_items(
+    *,
+    actor: User,
+    workspace: Workspace,
+    outlet_id: int,
+    item_type: ItemType,
+    values: dict[str, Any],
+    title: str,
+    limit: int = 5,
+) -> list[Item]:
+    """Open items of the same outlet that look like a new request: same material type,
+    or a title sharing a meaningful word. Used to offer joining instead of filing twice."""
+    if not outlet_id:
+        return []
+    same = Q()
+    material = values.get("material_type")
+    if material:
+        same |= Q(values__material_type=material)
+    words = [w for w in title.lower().split() if len(w) > 3][:5]
+    for word in words:
+        same |= Q(title__icontains=word)
+    if not same:
+        return []
+    items = (
+        item_visible_to(actor, workspace)
+        .filter(item_type=item_type, outlet_id=outlet_id)
+        .exclude(category=StatusCategory.CLOSED)
+        .filter(same)
+    )
+    return list(_for_display(items).order_by("-submitted_at")[:limit])
+
+
+def queue_length(*, workspace: Workspace, item_type_id: int) -> int:
+    return Item.objects.filter(workspace=workspace, item_type=item_type_id, in_queue=True).count()
+
+
+def my_work(*, actor: User, workspace: Workspace, limit: int = 50) -> list[Item]:
+    """The specialist's items in work (not waiting, not closed), earliest due first."""
+    items = Item.objects.filter(
+        workspace=workspace,
+        pk__in=Item.assignees.through.objects.filter(user_id=actor.pk).values("item_id"),
+        in_queue=False,
+    ).exclude(category=StatusCategory.CLOSED)
+    return list(_for_display(items).order_by(F("due_at").asc(nulls_last=True), "pk")[:limit])
+
+
+def specialist_list(*, workspace: Workspace) -> list[User]:
+    """Active members who may take work (the people a head can assign to)."""
+    from pult.access.models import RolePermission
+    from pult.accounts.models import Membership, User
+    from pult.work.permissions import TAKE
+
+    members = Membership.objects.filter(
+        workspace=workspace,
+        is_active=True,
+        roles__in=RolePermission.objects.filter(code=TAKE).values("role_id"),
+    ).values("user_id")
+    return list(User.objects.filter(pk__in=members).order_by("full_name"))
+
+
+def specialist_get(*, workspace: Workspace, user_id: object) -> User | None:
+    try:
+        wanted = int(str(user_id))
+    except ValueError:
+        return None
+    return next((u for u in specialist_list(workspace=workspace) if u.pk == wanted), None)
+
+
+def transitions_from(item: Item) -> list[Transition]:
+    """The pipeline's steps out of the item's status (a specific step beats an "any")."""
+    steps = (
+        item.item_type.transitions.select_related("to_status")
+        .filter(Q(from_status=item.status_id) | Q(from_status__isnull=True))
+        .exclude(to_status=item.status_id)
+        .order_by("from_status_id", "pk")
+    )
+    chosen: dict[str, Transition] = {}
+    for step in steps:
+        chosen.setdefault(step.key, step)
+    return list(chosen.values())
+
+
+def field_rows(
+    item: Item, definitions: list[FieldDef], modes: dict[str, str]
+) -> list[tuple[FieldDef, str]]:
+    """(field, shown value) for the fields the viewer may see, choice values as labels."""
+    from pult.work.values import display_value
+
+    return [
+        (field, display_value(field, item.values.get(field.key)))
+        for field in definitions
+        if modes.get(field.key) != FieldMode.HIDDEN
+    ]
+
+
+def item_search(*, actor: User, workspace: Workspace, query: str, limit: int = 20) -> list[Item]:
+    """Items by number, or by title forgiving typos (trigram word similarity on
+    PostgreSQL; a substring match elsewhere), best matches first."""
+    from pult.core.search import has_trigram
+
+    query = " ".join(query.split())[:100]
+    if not query:
+        return []
+    items = item_visible_to(actor, workspace)
+    number = query.rsplit("-", 1)[-1]
+    if number.isdigit():
+        exact = list(_for_display(items.filter(number=int(number)))[:limit])
+        if exact:
+            return exact
+    if has_trigram():
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        ranked = (
+            items.annotate(score=TrigramWordSimilarity(query, "title"))
+            .filter(Q(score__gte=0.4) | Q(title__icontains=query))
+            .order_by("-score", "-pk")
+        )
+        return list(_for_display(ranked)[:limit])
+    return list(_for_display(items.filter(title__icontains=query)).order_by("-pk")[:limit])
+
+
+def member_choices(*, workspace: Workspace) -> list[tuple[int, str]]:
+    """(user id, full name) of the workspace's active members, for person fields."""
+    from pult.accounts.models import Membership
+
+    return [
+        (user_id, name)
+        for user_id, name in Membership.objects.filter(workspace=workspace, is_active=True)
+        .order_by("user__full_name")
+        .values_list("user_id", "user__full_name")
+    ]
+
+
+def stage_panel(
+    *, actor: User, item: Item, definitions: list[FieldDef], modes: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Each stage of the item with its visible fields, its sign-off and what signing
+    still needs; empty for a type without stages (the item page hides the panel)."""
+    from pult.work.values import display_value, is_empty
+
+    stages = list(item.item_type.stages.all())
+    if not stages:
+        return []
+    signoffs = {s.stage_id: s for s in SignOff.objects.filter(item=item)}
+    names = dict(member_choices(workspace=item.workspace))
+    panel = []
+    for stage in stages:
+        fields = [f for f in definitions if f.stage_id == stage.pk]
+        required = policies.stage_required_fields(item, stage)
+        signoff = signoffs.get(stage.pk)
+        rows = []
+        for field in fields:
+            if modes.get(field.key) == FieldMode.HIDDEN:
+                continue
+            value = item.values.get(field.key)
+            shown = (
+                names.get(value, str(value))
+                if field.kind == FieldKind.USER and not is_empty(value)
+                else display_value(field, value)
+            )
+            rows.append({"field": field, "value": shown, "mode": modes.get(field.key)})
+        panel.append(
+            {
+                "stage": stage,
+                "fields": fields,
+                "rows": rows,
+                "required": {f.key for f in required},
+                "signoff": signoff,
+                "missing": []
+                if signoff
+                else [f.name for f in required if is_empty(item.values.get(f.key))],
+                "can_sign": signoff is None and policies.can_sign_stage(actor, item, stage),
+                "can_unsign": signoff is not None and policies.can_unsign_stage(actor, item, stage),
+            }
+        )
+    return panel

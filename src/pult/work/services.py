@@ -1,0 +1,658 @@
+"""Work-item writes. `work_item_transition` is the only writer of an item's status;
+the form, the kanban drag, the API and imports all come through these functions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pult.activity.services import event_record
+from pult.core.exceptions import DomainError, Forbidden, NotFound
+from pult.work import guards, live, policies
+from pult.work.exceptions import QueueEmpty, StageIncomplete, TransitionBlocked
+from pult.work.models import (
+    FieldDef,
+    FieldMode,
+    Item,
+    ItemPause,
+    ItemType,
+    SavedView,
+    SignOff,
+    Stage,
+    Status,
+    StatusCategory,
+)
+from pult.work.values import is_empty, parse_value, requester_contact_gaps
+
+if TYPE_CHECKING:
+    from pult.accounts.models import User, Workspace
+    from pult.parties.models import Outlet
+    from pult.work.models import Transition
+
+
+def _clean_values(
+    *,
+    actor: User,
+    item_type: ItemType,
+    status: Status,
+    item: Item | None,
+    raw: Mapping[str, Any],
+    current: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Parse `raw` by the fields' kinds under the field policy; refuse, naming each field,
+    what is malformed, not editable for the actor, or required and empty."""
+    fields = list(item_type.fields.all())
+    modes = policies.field_modes(
+        actor=actor, item_type=item_type, status=status, item=item, fields=fields
+    )
+    values = dict(current or {})
+    errors: dict[str, list[str]] = {}
+    by_key = {f.key: f for f in fields}
+    for key, value in raw.items():
+        field = by_key.get(key)
+        if field is None:
+            errors[key] = [_("Unknown field.")]
+            continue
+        if field.computed:
+            continue  # computed on save from other values; input is ignored
+        if modes[key] not in (FieldMode.EDIT, FieldMode.REQUIRED):
+            if parse_or_none(field, value) != values.get(key):
+                errors[key] = [_("You may not change this field now.")]
+            continue
+        try:
+            values[key] = parse_value(field, value)
+        except ValueError as error:
+            errors[key] = [str(error)]
+    for field in fields:
+        # A stage's required fields are enforced when the stage is signed off, so a
+        # stage can be filled in over several saves (stage_sign names what is missing).
+        if field.stage_id is not None:
+            continue
+        if modes[field.key] == FieldMode.REQUIRED and is_empty(values.get(field.key)):
+            errors.setdefault(field.key, [_("This field is required.")])
+    if errors:
+        names = [by_key[k].name if k in by_key else k for k in errors]
+        raise DomainError(
+            _("Please fill in correctly: %(fields)s.") % {"fields": ", ".join(names)},
+            field_errors=errors,
+        )
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _apply_computed(item: Item) -> None:
+    """Recompute the item's computed fields (FieldDef.computed) from its values."""
+    from pult.work.computed import compute
+
+    for field in item.item_type.fields.all():
+        if not field.computed:
+            continue
+        value = compute(field.computed, item)
+        if value is None:
+            item.values.pop(field.key, None)
+        else:
+            item.values[field.key] = value
+
+
+def parse_or_none(field: FieldDef, value: Any) -> Any:
+    try:
+        return parse_value(field, value)
+    except ValueError:
+        return object()  # never equal to a stored value
+
+
+def _queue_fields(item: Item, status: Status) -> None:
+    item.status = status
+    item.category = status.category
+    item.in_queue = status.queued
+
+
+@transaction.atomic
+def work_item_submit(
+    *,
+    actor: User,
+    workspace: Workspace,
+    item_type_key: str,
+    title: str,
+    values: Mapping[str, Any],
+    outlet: Outlet | None = None,
+) -> Item:
+    """File a new item: numbered, validated by the field policy, placed in the queue."""
+    if not policies.can_submit_item(actor, workspace):
+        raise Forbidden(_("You may not file requests here."))
+    item_type = (
+        ItemType.objects.select_for_update().filter(workspace=workspace, key=item_type_key).first()
+    )
+    if item_type is None:
+        raise NotFound(_("Unknown kind of request."))
+    if item_type.requires_contacts and (gaps := requester_contact_gaps(actor, workspace)):
+        raise TransitionBlocked(missing=gaps)
+    if outlet is not None:
+        foreign = outlet.workspace_id != workspace.pk
+        not_mine = not outlet.members.filter(pk=actor.pk).exists()
+        if foreign or (not_mine and not policies.can_manage_items(actor, workspace)):
+            raise DomainError(
+                _("Choose one of your outlets."),
+                field_errors={"outlet": [_("Choose one of your outlets.")]},
+            )
+    title = title.strip()
+    if not title:
+        raise DomainError(
+            _("Enter a short title."), field_errors={"title": [_("This field is required.")]}
+        )
+    status = item_type.statuses.get(is_initial=True)
+    clean = _clean_values(actor=actor, item_type=item_type, status=status, item=None, raw=values)
+    item_type.last_number += 1
+    item_type.save(update_fields=["last_number"])
+    now = timezone.now()
+    item = Item(
+        workspace=workspace,
+        item_type=item_type,
+        number=item_type.last_number,
+        title=title[:300],
+        requester=actor,
+        outlet=outlet,
+        values=clean,
+        submitted_at=now,
+        queue_rank=1,
+        queue_at=now,
+    )
+    _queue_fields(item, status)
+    _apply_computed(item)
+    item.save()
+    item.watchers.add(actor)
+    from pult.work import sla
+
+    sla.apply_dates(item)
+    event_record(
+        actor=actor,
+        workspace=workspace,
+        verb="work.item_submitted",
+        target=item,
+        payload={"reference": item.reference},
+    )
+    live.queue_changed(workspace.pk)
+    if item_type.auto_assign:
+        return work_item_auto_assign(workspace=workspace, item_id=item.pk) or item
+    return item
+
+
+def _locked_item(item_id: int, workspace: Workspace) -> Item:
+    item = (
+        Item.objects.select_for_update(of=("self",))
+        .select_related("item_type", "status", "item_type__workspace")
+        .filter(pk=item_id, workspace=workspace)
+        .first()
+    )
+    if item is None:
+        raise NotFound(_("Not found."))
+    return item
+
+
+def _find_transition(item: Item, key: str) -> Transition:
+    transition = (
+        item.item_type.transitions.select_related("to_status", "from_status")
+        .filter(key=key)
+        .filter(Q(from_status=item.status) | Q(from_status__isnull=True))
+        .order_by("from_status_id")  # a transition from this very status wins over "any"
+        .first()
+    )
+    if transition is None:
+        raise DomainError(
+            _("This step is not possible from “%(status)s”.") % {"status": item.status.name}
+        )
+    return transition
+
+
+def _move(item: Item, to_status: Status, *, now: datetime) -> None:
+    """Set the status and what follows from it: queue, pause intervals, closing time."""
+    was_paused = item.status.category == StatusCategory.PAUSED
+    _queue_fields(item, to_status)
+    if to_status.category == StatusCategory.PAUSED and not was_paused:
+        ItemPause.objects.create(item=item, started_at=now)
+    if was_paused and to_status.category != StatusCategory.PAUSED:
+        ItemPause.objects.filter(item=item, ended_at__isnull=True).update(ended_at=now)
+    if to_status.category == StatusCategory.OPEN and not to_status.queued:
+        item.started_at = item.started_at or now  # work began: the queue is behind it
+    if to_status.category == StatusCategory.CLOSED:
+        item.closed_at = item.closed_at or now
+    else:
+        item.closed_at = None
+
+
+@transaction.atomic
+def work_item_transition(
+    *,
+    actor: User,
+    workspace: Workspace,
+    item_id: int,
+    transition_key: str,
+    comment: str = "",
+    values: Mapping[str, Any] | None = None,
+) -> Item:
+    """Move an item along its pipeline. The only writer of Item.status.
+
+    The item row is locked, the step checked against the actor and its guards; a
+    refusal names exactly what is missing. Values given with the step are saved first
+    (under the target status's field policy) so one form can fill and move.
+    """
+    item = _locked_item(item_id, workspace)
+    transition = _find_transition(item, transition_key)
+    if not policies.can_take_transition(actor, item, transition):
+        raise Forbidden(_("You may not take this step."))
+    if transition.needs_comment and not comment.strip():
+        raise TransitionBlocked(
+            missing=[_("a comment")], field_errors={"comment": [_("Say why, in a comment.")]}
+        )
+    if values:
+        item.values = _clean_values(
+            actor=actor,
+            item_type=item.item_type,
+            status=item.status,
+            item=item,
+            raw=values,
+            current=item.values,
+        )
+        _apply_computed(item)
+    if missing := guards.missing_for(item, transition, actor):
+        raise TransitionBlocked(missing=missing)
+    before = item.status
+    now = timezone.now()
+    _move(item, transition.to_status, now=now)
+    item.save()
+    from pult.work import sla
+
+    sla.apply_dates(item)
+    event_record(
+        actor=actor,
+        workspace=workspace,
+        verb="work.status_changed",
+        target=item,
+        payload={
+            "from": before.name,
+            "to": transition.to_status.name,
+            "step": transition.label,
+            "comment": comment.strip()[:2000],
+        },
+    )
+    live.queue_changed(workspace.pk)
+    return item
+
+
+@transaction.atomic
+def work_item_set_urgent(*, actor: User, workspace: Workspace, item_id: int, urgent: bool) -> Item:
+    """Mark or unmark urgent (heads only). Urgent items queue behind earlier urgent ones."""
+    if not policies.can_manage_items(actor, workspace):
+        raise Forbidden(_("Only the head marks requests urgent."))
+    item = _locked_item(item_id, workspace)
+    if urgent == (item.urgent_at is not None):
+        return item
+    if urgent:
+        item.urgent_at = timezone.now()
+        item.queue_rank, item.queue_at = 0, item.urgent_at
+    else:
+        item.urgent_at = None
+        item.queue_rank, item.queue_at = 1, item.submitted_at
+    item.save(update_fields=["urgent_at", "queue_rank", "queue_at", "updated_at"])
+    event_record(
+        actor=actor,
+        workspace=workspace,
+        verb="work.marked_urgent" if urgent else "work.unmarked_urgent",
+        target=item,
+    )
+    live.queue_changed(workspace.pk)
+    return item
+
+
+@transaction.atomic
+def work_item_take_next(*, actor: User, workspace: Workspace, item_type_key: str) -> Item:
+    """Give the specialist the top of the queue. Two specialists taking at the same
+    moment get different items: rows locked by the first are skipped by the second."""
+    if not policies.can_take_items(actor, workspace):
+        raise Forbidden(_("You may not take requests."))
+    item_type = ItemType.objects.filter(workspace=workspace, key=item_type_key).first()
+    if item_type is None:
+        raise NotFound(_("Unknown kind of request."))
+    item = (
+        Item.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(workspace=workspace, item_type=item_type, in_queue=True)
+        .order_by("queue_rank", "queue_at", "id")
+        .first()
+    )
+    if item is None:
+        raise QueueEmpty(_("The queue is empty."))
+    return work_item_take(actor=actor, workspace=workspace, item_id=item.pk)
+
+
+@transaction.atomic
+def work_item_take(*, actor: User, workspace: Workspace, item_id: int) -> Item:
+    """A specialist takes one item: becomes its assignee and starts it."""
+    if not policies.can_take_items(actor, workspace):
+        raise Forbidden(_("You may not take requests."))
+    item = _locked_item(item_id, workspace)
+    if not item.in_queue:
+        raise DomainError(_("%(ref)s is no longer waiting.") % {"ref": item.reference})
+    item.assignees.add(actor)
+    event_record(actor=actor, workspace=workspace, verb="work.taken", target=item)
+    # Taking is the new assignee's own step, through the one writer of status.
+    return work_item_transition(
+        actor=actor,
+        workspace=workspace,
+        item_id=item.pk,
+        transition_key=item.item_type.take_transition,
+    )
+
+
+def requester_gaps(*, actor: User, workspace: Workspace, item_type: ItemType) -> list[str]:
+    """What the actor must complete before filing this type (empty when nothing)."""
+    if not item_type.requires_contacts:
+        return []
+    return requester_contact_gaps(actor, workspace)
+
+
+def outlet_for(workspace: Workspace, outlet_id: int | None) -> Outlet | None:
+    """The outlet chosen on a form (the service checks it belongs to the actor)."""
+    if not outlet_id:
+        return None
+    from pult.parties.models import Outlet
+
+    return Outlet.objects.filter(workspace=workspace, pk=outlet_id).first()
+
+
+@transaction.atomic
+def work_item_assign(*, actor: User, workspace: Workspace, item_id: int, assignee: User) -> Item:
+    """A head gives the item to a specialist (who must be able to take work)."""
+    if not policies.can_manage_items(actor, workspace):
+        raise Forbidden(_("Only the head assigns requests."))
+    item = _locked_item(item_id, workspace)
+    if not policies.can_take_items(assignee, workspace):
+        raise DomainError(
+            _("%(name)s cannot take requests in this workspace.") % {"name": assignee.full_name}
+        )
+    item.assignees.set([assignee])
+    event_record(
+        actor=actor,
+        workspace=workspace,
+        verb="work.assigned",
+        target=item,
+        payload={"assignee": assignee.full_name},
+    )
+    return item
+
+
+@transaction.atomic
+def work_item_update(
+    *, actor: User, workspace: Workspace, item_id: int, values: Mapping[str, Any]
+) -> Item:
+    """Change custom field values, each as the field policy allows in the current status."""
+    item = _locked_item(item_id, workspace)
+    before = dict(item.values)
+    item.values = _clean_values(
+        actor=actor,
+        item_type=item.item_type,
+        status=item.status,
+        item=item,
+        raw=dict(values),
+        current=item.values,
+    )
+    _apply_computed(item)
+    item.save(update_fields=["values", "updated_at"])
+    # The keys whose value really changed (a saved card posts all of its fields), so
+    # notification rules can one day react to "payment entered" rather than any save.
+    changed = sorted(
+        k for k in before.keys() | item.values.keys() if before.get(k) != item.values.get(k)
+    )
+    event_record(
+        actor=actor,
+        workspace=workspace,
+        verb="work.fields_changed",
+        target=item,
+        payload={"fields": changed},
+    )
+    from pult.work.expiry import schedule_expiry_checks
+
+    schedule_expiry_checks(item, changed)
+    return item
+
+
+def _stage_of(item: Item, stage_key: str) -> Stage:
+    stage = item.item_type.stages.filter(key=stage_key).first()
+    if stage is None:
+        raise NotFound(_("Unknown stage."))
+    return stage
+
+
+@transaction.atomic
+def stage_sign(*, actor: User, workspace: Workspace, item_id: int, stage_key: str) -> SignOff:
+    """Sign a stage off by name: only its signer, only once, only with every field the
+    policy makes required for it filled in (a refusal names each missing field)."""
+    item = _locked_item(item_id, workspace)
+    stage = _stage_of(item, stage_key)
+    if not policies.can_sign_stage(actor, item, stage):
+        raise Forbidden(_("You may not sign off “%(stage)s”.") % {"stage": stage.name})
+    if SignOff.objects.filter(item=item, stage=stage).exists():
+        raise DomainError(_("“%(stage)s” is already signed off.") % {"stage": stage.name})
+    missing = [
+        field
+        for field in policies.stage_required_fields(item, stage)
+        if is_empty(item.values.get(field.key))
+    ]
+    if missing:
+        raise StageIncomplete(
+            stage.name,
+            [field.name for field in missing],
+            field_errors={field.key: [_("This field is required.")] for field in missing},
+        )
+    signoff = SignOff.objects.create(
+        item=item,
+        stage=stage,
+        user=actor,
+        signer_name=actor.full_name or actor.email,
+        signed_at=timezone.now(),
+    )
+    item.save(update_fields=["updated_at"])
+    event_record(
+        actor=actor,
+        workspace=workspace,
+        verb="work.stage_signed",
+        target=item,
+        payload={"stage": stage.name, "stage_key": stage.key, "signer": signoff.signer_name},
+    )
+    return signoff
+
+
+@transaction.atomic
+def stage_unsign(*, actor: User, workspace: Workspace, item_id: int, stage_key: str) -> Item:
+    """Withdraw a sign-off (managers only): the stage's fields open for editing again."""
+    item = _locked_item(item_id, workspace)
+    stage = _stage_of(item, stage_key)
+    if not policies.can_unsign_stage(actor, item, stage):
+        raise Forbidden(_("Only a manager withdraws a sign-off."))
+    deleted, _rows = SignOff.objects.filter(item=item, stage=stage).delete()
+    if not deleted:
+        raise DomainError(_("“%(stage)s” is not signed off.") % {"stage": stage.name})
+    item.save(update_fields=["updated_at"])
+    event_record(
+        actor=actor,
+        workspace=workspace,
+        verb="work.stage_unsigned",
+        target=item,
+        payload={"stage": stage.name, "stage_key": stage.key},
+    )
+    return item
+
+
+@transaction.atomic
+def work_item_set_dates(
+    *,
+    actor: User,
+    workspace: Workspace,
+    item_id: int,
+    start_at: datetime | None,
+    due_at: datetime | None,
+    reason: str,
+) -> Item:
+    """A head overrides the regulation dates, with a reason that goes to the timeline.
+    From then on the regulations stop recomputing this item's dates."""
+    if not policies.can_manage_items(actor, workspace):
+        raise Forbidden(_("Only the head changes dates."))
+    reason = reason.strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = [_("Say why the dates change.")]
+    if start_at and due_at and due_at < start_at:
+        errors["due_at"] = [_("The due date cannot be before the start.")]
+    if errors:
+        raise DomainError(_("The dates were not changed."), field_errors=errors)
+    item = _locked_item(item_id, workspace)
+    item.start_at, item.due_at, item.dates_fixed = start_at, due_at, True
+    item.save(update_fields=["start_at", "due_at", "dates_fixed", "updated_at"])
+    from pult.work import sla
+
+    sla.schedule_deadline_checks(item)
+    event_record(
+        actor=actor,
+        workspace=workspace,
+        verb="work.dates_changed",
+        target=item,
+        payload={
+            "reason": reason[:500],
+            "start_at": start_at.isoformat() if start_at else None,
+            "due_at": due_at.isoformat() if due_at else None,
+        },
+    )
+    return item
+
+
+@transaction.atomic
+def work_item_watch(*, actor: User, workspace: Workspace, item_id: int, watch: bool) -> Item:
+    """Follow or stop following an item the actor can see (notifications as a participant)."""
+    from pult.work.selectors import item_visible_to
+
+    item = item_visible_to(actor, workspace).filter(pk=item_id).first()
+    if item is None:
+        raise NotFound(_("Not found."))
+    if watch:
+        item.watchers.add(actor)
+    else:
+        item.watchers.remove(actor)
+    return item
+
+
+@transaction.atomic
+def work_item_join(*, actor: User, workspace: Workspace, item_id: int) -> Item:
+    """Join a similar open request of one's outlet instead of filing a duplicate."""
+    item = work_item_watch(actor=actor, workspace=workspace, item_id=item_id, watch=True)
+    event_record(actor=actor, workspace=workspace, verb="work.joined", target=item)
+    return item
+
+
+@transaction.atomic
+def saved_view_save(*, actor: User, workspace: Workspace, name: str, query: str) -> SavedView:
+    """Save (or overwrite, by name) the actor's filter of the item list."""
+    name = name.strip()
+    if not name:
+        raise DomainError(
+            _("Name the view."), field_errors={"name": [_("This field is required.")]}
+        )
+    view, _created = SavedView.objects.update_or_create(
+        workspace=workspace, user=actor, name=name[:80], defaults={"query": query[:1000]}
+    )
+    return view
+
+
+def saved_view_delete(*, actor: User, workspace: Workspace, view_id: int) -> None:
+    deleted, _rows = SavedView.objects.filter(workspace=workspace, user=actor, pk=view_id).delete()
+    if not deleted:
+        raise NotFound(_("Not found."))
+
+
+def _auto_assignee(item: Item) -> User | None:
+    """The least-loaded specialist who may take the item now: not absent today, with
+    room under their capacity and, when the type names a skill field, that skill (a
+    specialist without listed skills takes anything). Ties go to the longest-serving."""
+    from pult.parties.models import SpecialistProfile
+    from pult.work.selectors import specialist_list
+
+    today = timezone.localdate()
+    specialists = specialist_list(workspace=item.workspace)
+    if not specialists:
+        return None
+    profiles = {
+        p.user_id: p
+        for p in SpecialistProfile.objects.filter(
+            workspace=item.workspace, user__in=[s.pk for s in specialists]
+        )
+    }
+    loads = dict(
+        Item.assignees.through.objects.filter(
+            user_id__in=[s.pk for s in specialists],
+            item__workspace=item.workspace,
+        )
+        .exclude(item__category=StatusCategory.CLOSED)
+        .values_list("user_id")
+        .annotate(n=Count("item_id"))
+    )
+    skill = (
+        str(item.values.get(item.item_type.skill_field, "")) if item.item_type.skill_field else ""
+    )
+    candidates = []
+    for specialist in specialists:
+        profile = profiles.get(specialist.pk)
+        capacity = profile.capacity if profile else 5
+        if profile and profile.is_absent_on(today):
+            continue
+        if skill and profile and profile.skill_list and skill.lower() not in profile.skill_list:
+            continue
+        load = loads.get(specialist.pk, 0)
+        if load < capacity:
+            candidates.append((load, specialist.pk, specialist))
+    return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
+
+
+@transaction.atomic
+def work_item_auto_assign(*, workspace: Workspace, item_id: int) -> Item | None:
+    """Give a waiting item to the least-loaded eligible specialist, who starts it; None
+    (the item stays in the queue) when nobody is free."""
+    item = _locked_item(item_id, workspace)
+    if not item.in_queue:
+        return None
+    assignee = _auto_assignee(item)
+    if assignee is None:
+        return None
+    item.assignees.add(assignee)
+    event_record(
+        actor=None,
+        workspace=workspace,
+        verb="work.assigned",
+        target=item,
+        payload={"assignee": assignee.full_name},
+    )
+    return work_item_transition(
+        actor=assignee,
+        workspace=workspace,
+        item_id=item.pk,
+        transition_key=item.item_type.take_transition,
+    )
+
+
+@transaction.atomic
+def item_type_auto_assign_set(
+    *, actor: User, workspace: Workspace, item_type_id: int, enabled: bool
+) -> ItemType:
+    """A head switches automatic assignment of new items on or off."""
+    if not policies.can_manage_items(actor, workspace):
+        raise Forbidden(_("Only the head switches automatic assignment."))
+    item_type = (
+        ItemType.objects.select_for_update().filter(workspace=workspace, pk=item_type_id).first()
+    )
+    if item_type is None:
+        raise NotFound(_("Unknown kind of request."))
+    item_type.auto_assign = enabled
+    item_type.save(update_fields=["auto_assign"])
+    return item_type

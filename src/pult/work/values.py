@@ -1,0 +1,96 @@
+"""Custom field values: parse form/API input by field kind into JSON-safe values."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+
+from pult.work.models import FieldDef, FieldKind
+
+if TYPE_CHECKING:
+    from pult.accounts.models import User, Workspace
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def choice_label(field: FieldDef, value: str) -> str:
+    from django.utils import translation
+
+    lang = translation.get_language() or "en"
+    for choice in field.choices or []:
+        if choice.get("value") == value:
+            return str(choice.get(lang) or choice.get("en") or value)
+    return value
+
+
+def parse_value(field: FieldDef, raw: Any) -> Any:
+    """The stored form of `raw` for this field, or ValueError with a message."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    kind = field.kind
+    if kind in (FieldKind.TEXT, FieldKind.LONG_TEXT):
+        text = str(raw).strip()
+        limit = 300 if kind == FieldKind.TEXT else 10000
+        if len(text) > limit:
+            raise ValueError(_("At most %(n)s characters.") % {"n": limit})
+        return text
+    if kind in (FieldKind.NUMBER, FieldKind.MONEY):
+        try:
+            number = Decimal(str(raw).replace(" ", "").replace("\u00a0", "").replace(",", "."))
+        except InvalidOperation as error:
+            raise ValueError(_("Enter a number.")) from error
+        if not number.is_finite():
+            raise ValueError(_("Enter a number."))
+        return str(number.quantize(Decimal("0.01"))) if kind == FieldKind.MONEY else str(number)
+    if kind == FieldKind.DATE:
+        if isinstance(raw, datetime.date):
+            return raw.isoformat()
+        try:
+            return datetime.date.fromisoformat(str(raw).strip()).isoformat()
+        except ValueError as error:
+            raise ValueError(_("Enter a date as YYYY-MM-DD.")) from error
+    if kind == FieldKind.CHOICE:
+        allowed = {c.get("value") for c in field.choices or []}
+        if str(raw) not in allowed:
+            raise ValueError(_("Choose one of the offered values."))
+        return str(raw)
+    if kind == FieldKind.BOOLEAN:
+        if isinstance(raw, bool):
+            return raw or None
+        return True if str(raw).lower() in {"1", "true", "on", "yes"} else None
+    if kind == FieldKind.USER:
+        try:
+            return int(raw)
+        except (TypeError, ValueError) as error:
+            raise ValueError(_("Choose a person.")) from error
+    return str(raw)
+
+
+def requester_contact_gaps(user: User, workspace: Workspace) -> list[str]:
+    """What the requester still has to fill in before filing (name, phone, e-mail, outlet)."""
+    gaps = []
+    if not user.full_name.strip():
+        gaps.append(_("your full name in the profile"))
+    if not user.phone.strip():
+        gaps.append(_("your phone in the profile"))
+    if not user.email.strip():
+        gaps.append(_("your e-mail in the profile"))
+    if not user.outlets.filter(workspace=workspace).exists():
+        gaps.append(_("your outlet (ask the marketing head to bind you to it)"))
+    return gaps
+
+
+def display_value(field: FieldDef, value: Any) -> str:
+    """A stored value as people read it (choice labels, yes/no, empty as a dash)."""
+    if is_empty(value):
+        return "—"
+    if field.kind == FieldKind.CHOICE:
+        return choice_label(field, str(value))
+    if field.kind == FieldKind.BOOLEAN:
+        return _("Yes") if value else _("No")
+    return str(value)

@@ -1,0 +1,693 @@
+"""Thin views of work items: selector → form → service → response."""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseBase, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pult.accounts.models import User
+from pult.activity.selectors import timeline_for
+from pult.core.exceptions import DomainError, NotFound
+from pult.core.http import WorkspaceRequest
+from pult.core.pagination import parse_cursor
+from pult.core.views import apply_domain_error, workspace_required
+from pult.work import exports, forms, guards, policies, selectors, services
+from pult.work.filters import ItemFilter, parse_filter
+from pult.work.forecast import desk_pace
+from pult.work.models import (
+    FieldDef,
+    FieldKind,
+    Item,
+    ItemType,
+    SavedView,
+    StatusCategory,
+    Transition,
+)
+from pult.work.values import choice_label
+
+
+def _user(request: WorkspaceRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _item_types(request: WorkspaceRequest) -> list[ItemType]:
+    return list(ItemType.objects.filter(workspace=request.workspace).order_by("pk"))
+
+
+def _item_type(request: WorkspaceRequest, flt: ItemFilter | None = None) -> ItemType:
+    """The type the page is about: chosen in the filter, else the workspace's first."""
+    types = _item_types(request)
+    if not types:
+        raise Http404
+    wanted = flt.item_type if flt else None
+    return next((t for t in types if t.pk == wanted), types[0])
+
+
+def _get_item(request: WorkspaceRequest, item_id: int) -> Item:
+    try:
+        return selectors.item_get(
+            actor=_user(request), workspace=request.workspace, item_id=item_id
+        )
+    except NotFound as error:
+        raise Http404 from error
+
+
+def _back(request: WorkspaceRequest, item_id: int) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = reverse("work:item_detail", args=[item_id])
+    return redirect(target)
+
+
+def _filter_context(
+    request: WorkspaceRequest, flt: ItemFilter, item_type: ItemType
+) -> dict[str, Any]:
+    from pult.parties.models import Brand, Outlet
+
+    actor = _user(request)
+    staff = policies.can_see_all_items(actor, request.workspace)
+    query = request.GET.copy()
+    query.pop("after", None)
+    query.pop("view", None)
+    return {
+        "flt": flt,
+        "item_type": item_type,
+        "item_types": _item_types(request),
+        "statuses": list(item_type.statuses.all()),
+        "filter_fields": [
+            {
+                "key": f.key,
+                "name": f.name,
+                "selected": flt.values.get(f.key, ""),
+                "choices": [(c["value"], choice_label(f, c["value"])) for c in f.choices or []],
+            }
+            for f in item_type.fields.all()
+            if f.kind == FieldKind.CHOICE
+        ],
+        "brands": list(Brand.objects.filter(workspace=request.workspace)) if staff else [],
+        "cities": sorted(
+            set(Outlet.objects.filter(workspace=request.workspace).values_list("city", flat=True))
+        )
+        if staff
+        else [],
+        "specialists": selectors.specialist_list(workspace=request.workspace) if staff else [],
+        "saved_views": list(SavedView.objects.filter(workspace=request.workspace, user=actor)),
+        "query": query.urlencode(),
+        "save_form": forms.SavedViewForm(initial={"query": query.urlencode()}),
+        "staff": staff,
+    }
+
+
+@workspace_required
+def item_list(request: WorkspaceRequest) -> HttpResponse:
+    """All visible items, filtered; as a list, a kanban board or a due-date calendar."""
+    actor = _user(request)
+    flt = parse_filter(request.GET)
+    item_type = _item_type(request, flt)
+    flt.item_type = item_type.pk
+    mode = request.GET.get("view", "list")
+    context = _filter_context(request, flt, item_type) | {"mode": mode}
+    for message in flt.errors.values():
+        messages.error(request, message)
+    if mode == "kanban":
+        context["columns"] = selectors.kanban_columns(
+            actor=actor, workspace=request.workspace, item_type=item_type, flt=flt
+        )
+    elif mode == "calendar":
+        context |= _month(request, actor, flt)
+    else:
+        context["page"] = selectors.item_list(
+            actor=actor,
+            workspace=request.workspace,
+            flt=flt,
+            cursor=parse_cursor(request.GET.get("after")),
+        )
+    return render(request, "work/item_list.html", context)
+
+
+def _month(request: WorkspaceRequest, actor: User, flt: ItemFilter) -> dict[str, Any]:
+    today = timezone.localdate()
+    try:
+        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    days_in_month = month_calendar.monthrange(first.year, first.month)[1]
+    after = first + timedelta(days=days_in_month)
+    items = selectors.calendar_items(
+        actor=actor, workspace=request.workspace, flt=flt, start=first, end=after
+    )
+    by_day: dict[date, list[Item]] = {}
+    for item in items:
+        assert item.due_at is not None
+        by_day.setdefault(timezone.localtime(item.due_at).date(), []).append(item)
+    weeks = []
+    for week in month_calendar.Calendar().monthdatescalendar(first.year, first.month):
+        weeks.append([(day, day.month == first.month, by_day.get(day, [])) for day in week])
+    previous = (first - timedelta(days=1)).replace(day=1)
+    return {
+        "month": first,
+        "weeks": weeks,
+        "today": today,
+        "previous_month": f"{previous:%Y-%m}",
+        "next_month": f"{after:%Y-%m}",
+    }
+
+
+@workspace_required
+def item_export(request: WorkspaceRequest, fmt: str) -> HttpResponseBase:
+    """The filtered list as CSV or XLSX, through the same selector as the page."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    flt = parse_filter(request.GET)
+    item_type = _item_type(request, flt)
+    flt.item_type = item_type.pk
+    rows = selectors.item_export_rows(actor=_user(request), workspace=request.workspace, flt=flt)
+    fields = list(item_type.fields.all())
+    if fmt == "csv":
+        return exports.csv_response(rows, fields, filename=f"{item_type.number_prefix}.csv")
+    return exports.xlsx_response(rows, fields, filename=f"{item_type.number_prefix}.xlsx")
+
+
+@workspace_required
+def queue(request: WorkspaceRequest) -> HttpResponse:
+    """The queue as specialists take it: urgent first, then by filing time."""
+    actor = _user(request)
+    if not (
+        policies.can_take_items(actor, request.workspace)
+        or policies.can_manage_items(actor, request.workspace)
+    ):
+        raise Http404
+    item_type = _item_type(request, parse_filter(request.GET))
+    rows = selectors.queue_list(workspace=request.workspace, item_type_id=item_type.pk)
+    pace = desk_pace(request.workspace, item_type.pk)
+    context = {
+        "item_type": item_type,
+        "rows": [
+            (position, item, pace.expected_start(position)) for position, item in enumerate(rows)
+        ],
+        "waiting": selectors.queue_length(workspace=request.workspace, item_type_id=item_type.pk),
+        "can_take": policies.can_take_items(actor, request.workspace),
+        "can_manage": policies.can_manage_items(actor, request.workspace),
+        "mine": selectors.my_work(actor=actor, workspace=request.workspace),
+    }
+    return render(request, "work/queue.html", context)
+
+
+@require_POST
+@workspace_required
+def take_next(request: WorkspaceRequest) -> HttpResponse:
+    item_type = _item_type(request, parse_filter(request.POST))
+    try:
+        item = services.work_item_take_next(
+            actor=_user(request), workspace=request.workspace, item_type_key=item_type.key
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("work:queue")
+    messages.success(request, _("%(ref)s is yours now.") % {"ref": item.reference})
+    return redirect("work:item_detail", item_id=item.pk)
+
+
+def _track_context(request: WorkspaceRequest) -> dict[str, Any]:
+    actor = _user(request)
+    rows = selectors.track_list(actor=actor, workspace=request.workspace)
+    paces: dict[int, Any] = {}
+    track = []
+    for item in rows:
+        expected = None
+        ahead: int | None = getattr(item, "ahead", None)  # annotated by the selector
+        if ahead is not None:
+            if item.item_type_id not in paces:
+                paces[item.item_type_id] = desk_pace(request.workspace, item.item_type_id)
+            expected = paces[item.item_type_id].expected_start(ahead)
+        track.append((item, expected))
+    return {"track": track}
+
+
+@require_POST
+@workspace_required
+def auto_assign_toggle(request: WorkspaceRequest) -> HttpResponse:
+    item_type = _item_type(request, parse_filter(request.POST))
+    enabled = request.POST.get("enabled") == "1"
+    try:
+        services.item_type_auto_assign_set(
+            actor=_user(request),
+            workspace=request.workspace,
+            item_type_id=item_type.pk,
+            enabled=enabled,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("New requests go to the least-loaded designer now.")
+            if enabled
+            else _("New requests wait in the queue now."),
+        )
+    return redirect("work:queue")
+
+
+@workspace_required
+def track(request: WorkspaceRequest) -> HttpResponse:
+    """The requester's open requests with their places in the queue, updated live."""
+    context = _track_context(request) | {
+        "can_submit": policies.can_submit_item(_user(request), request.workspace)
+    }
+    return render(request, "work/track.html", context)
+
+
+@workspace_required
+def track_rows(request: WorkspaceRequest) -> HttpResponse:
+    return render(request, "work/_track_rows.html", _track_context(request))
+
+
+@workspace_required
+def archive(request: WorkspaceRequest) -> HttpResponse:
+    """The requester's finished work with its deliverables."""
+    query = request.GET.get("q", "").strip()[:200]
+    page = selectors.archive_page(
+        actor=_user(request),
+        workspace=request.workspace,
+        cursor=parse_cursor(request.GET.get("after")),
+        q=query,
+    )
+    return render(request, "work/archive.html", {"page": page, "query": query})
+
+
+def _new_form(request: WorkspaceRequest, item_type: ItemType) -> forms.NewItemForm:
+    from pult.parties.selectors import outlet_choices
+
+    actor = _user(request)
+    status = item_type.statuses.get(is_initial=True)
+    definitions = list(item_type.fields.all())
+    modes = policies.field_modes(
+        actor=actor, item_type=item_type, status=status, item=None, fields=definitions
+    )
+    return forms.NewItemForm(
+        request.POST or None,
+        request.FILES or None,
+        definitions=definitions,
+        modes=modes,
+        outlets=outlet_choices(actor=actor, workspace=request.workspace),
+    )
+
+
+@workspace_required
+def item_new(request: WorkspaceRequest) -> HttpResponse:
+    """File a request: the technical-task form of the pipeline, every required field
+    checked by the service; a similar open request of the outlet is offered to join."""
+    actor = _user(request)
+    if not policies.can_submit_item(actor, request.workspace):
+        raise Http404
+    item_type = _item_type(request, parse_filter(request.GET))
+    form = _new_form(request, item_type)
+    gaps = services.requester_gaps(actor=actor, workspace=request.workspace, item_type=item_type)
+    similar: list[Item] = []
+    if request.method == "POST":
+        if "join" in request.POST:
+            return _join(request)
+        valid = form.is_valid()
+        outlet_id = form.cleaned_data.get("outlet") if valid else None
+        if valid and "file_anyway" not in request.POST:
+            similar = selectors.similar_open_items(
+                actor=actor,
+                workspace=request.workspace,
+                outlet_id=outlet_id or 0,
+                item_type=item_type,
+                values=form.raw_values(),
+                title=form.cleaned_data["title"],
+            )
+        if valid and not similar:
+            try:
+                item = _file_with_references(request, form, item_type, outlet_id)
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("Request %(ref)s filed.") % {"ref": item.reference})
+                return redirect("work:item_detail", item_id=item.pk)
+    context = {"form": form, "item_type": item_type, "gaps": gaps, "similar": similar}
+    return render(request, "work/item_new.html", context, status=400 if form.errors else 200)
+
+
+MAX_REFERENCE_FILES = 5
+
+
+def _file_with_references(
+    request: WorkspaceRequest, form: forms.NewItemForm, item_type: ItemType, outlet_id: int | None
+) -> Item:
+    """File the request and attach its reference files, all or nothing: every file is
+    checked before anything is written, so a refused file refuses the filing."""
+    from django.db import transaction
+
+    from pult.documents.files import check_upload
+    from pult.documents.services import attachment_add
+
+    uploads = request.FILES.getlist("references")
+    if len(uploads) > MAX_REFERENCE_FILES:
+        message = _("Attach at most %(n)s files.") % {"n": MAX_REFERENCE_FILES}
+        raise DomainError(message, field_errors={"references": [message]})
+    for upload in uploads:
+        try:
+            check_upload(upload)
+        except DomainError as error:
+            message = f"{upload.name}: {error.message}"
+            raise DomainError(message, field_errors={"references": [message]}) from error
+        upload.seek(0)
+    actor = _user(request)
+    with transaction.atomic():
+        item = services.work_item_submit(
+            actor=actor,
+            workspace=request.workspace,
+            item_type_key=item_type.key,
+            title=form.cleaned_data["title"],
+            values=form.raw_values(),
+            outlet=services.outlet_for(request.workspace, outlet_id),
+        )
+        for upload in uploads:
+            attachment_add(
+                actor=actor,
+                workspace=request.workspace,
+                item_id=item.pk,
+                upload=upload,
+                kind="input",
+            )
+    return item
+
+
+def _join(request: WorkspaceRequest) -> HttpResponse:
+    try:
+        item = services.work_item_join(
+            actor=_user(request), workspace=request.workspace, item_id=int(request.POST["join"])
+        )
+    except (DomainError, ValueError) as error:
+        raise Http404 from error
+    messages.success(
+        request, _("You have joined %(ref)s and will hear about it.") % {"ref": item.reference}
+    )
+    return redirect("work:item_detail", item_id=item.pk)
+
+
+def _steps(actor: User, item: Item) -> list[dict[str, Any]]:
+    """The steps the actor may take now; a blocked one says what it needs."""
+    steps = []
+    for transition in selectors.transitions_from(item):
+        if not policies.can_take_transition(actor, item, transition):
+            continue
+        missing = guards.missing_for(item, transition, actor)
+        steps.append({"transition": transition, "missing": missing})
+    return steps
+
+
+@workspace_required
+def item_detail(request: WorkspaceRequest, item_id: int) -> HttpResponse:
+    actor = _user(request)
+    item = _get_item(request, item_id)
+    definitions: list[FieldDef] = list(item.item_type.fields.all())
+    modes = policies.field_modes(
+        actor=actor, item_type=item.item_type, status=item.status, item=item, fields=definitions
+    )
+    stages = selectors.stage_panel(actor=actor, item=item, definitions=definitions, modes=modes)
+    people = (
+        selectors.member_choices(workspace=request.workspace)
+        if any(f.kind == FieldKind.USER for f in definitions)
+        else None
+    )
+    for stage in stages:
+        stage["form"] = forms.ValuesForm(
+            definitions=stage["fields"],
+            modes=modes,
+            people=people,
+            initial=dict(item.values),
+            prefix="v",
+        )
+        stage["editable"] = bool(stage["form"].editable_keys)
+    # A stage's fields are edited in its own card of the stages panel.
+    plain = [f for f in definitions if f.stage_id is None]
+    values_form = forms.ValuesForm(
+        definitions=plain, modes=modes, people=people, initial=dict(item.values), prefix="v"
+    )
+    can_manage = policies.can_manage_items(actor, request.workspace)
+    position = selectors.queue_position(item)
+    context: dict[str, Any] = {
+        "item": item,
+        "steps": _steps(actor, item),
+        "values_form": values_form,
+        "values_editable": bool(values_form.editable_keys),
+        "field_rows": selectors.field_rows(item, plain, modes),
+        "stages": stages,
+        "position": position,
+        "expected_start": desk_pace(request.workspace, item.item_type_id).expected_start(position)
+        if position is not None
+        else None,
+        "can_manage": can_manage,
+        "specialists": selectors.specialist_list(workspace=request.workspace) if can_manage else [],
+        "dates_form": forms.DatesForm(
+            initial={
+                "start_at": item.start_at and timezone.localtime(item.start_at),
+                "due_at": item.due_at and timezone.localtime(item.due_at),
+            }
+        ),
+        "watching": item.watchers.filter(pk=actor.pk).exists(),
+        "events": timeline_for(actor=actor, target=item, limit=50),
+        "overdue": item.due_at is not None
+        and item.category != StatusCategory.CLOSED
+        and item.due_at < timezone.now(),
+    }
+    context |= _panels(request, item)
+    return render(request, "work/item_detail.html", context)
+
+
+def _panels(request: WorkspaceRequest, item: Item) -> dict[str, Any]:
+    """Attachments and chat of the item page, from their own apps' selectors."""
+    from pult.chat.selectors import chat_context
+    from pult.documents.selectors import attachment_context
+
+    actor = _user(request)
+    return attachment_context(actor=actor, workspace=request.workspace, item=item) | chat_context(
+        actor=actor, workspace=request.workspace, item=item
+    )
+
+
+@require_POST
+@workspace_required
+def item_step(request: WorkspaceRequest, item_id: int, key: str) -> HttpResponse:
+    item = _get_item(request, item_id)
+    form = forms.StepForm(request.POST)
+    comment = form.data.get("comment", "") if form.is_valid() else ""
+    try:
+        item = services.work_item_transition(
+            actor=_user(request),
+            workspace=request.workspace,
+            item_id=item.pk,
+            transition_key=key,
+            comment=comment,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(ref)s: %(status)s.") % {"ref": item.reference, "status": item.status.name},
+        )
+    return _back(request, item_id)
+
+
+@require_POST
+@workspace_required
+def item_move(request: WorkspaceRequest, item_id: int) -> HttpResponse:
+    """A kanban drag: find the step to the target status and take it through the service."""
+    actor = _user(request)
+    item = _get_item(request, item_id)
+    target = request.POST.get("to", "")
+    candidates: list[Transition] = [
+        t
+        for t in selectors.transitions_from(item)
+        if t.to_status.key == target and policies.can_take_transition(actor, item, t)
+    ]
+    if not candidates:
+        message = _("No step leads from “%(status)s” there.") % {"status": item.status.name}
+        return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
+    transition = candidates[0]
+    try:
+        if transition.key == item.item_type.take_transition:
+            services.work_item_take(actor=actor, workspace=request.workspace, item_id=item.pk)
+        else:
+            services.work_item_transition(
+                actor=actor,
+                workspace=request.workspace,
+                item_id=item.pk,
+                transition_key=transition.key,
+                comment=request.POST.get("comment", ""),
+            )
+    except DomainError as error:
+        return HttpResponse(error.message, status=409, content_type="text/plain; charset=utf-8")
+    return HttpResponse(status=204)
+
+
+@require_POST
+@workspace_required
+def item_fields(request: WorkspaceRequest, item_id: int) -> HttpResponse:
+    item = _get_item(request, item_id)
+    actor = _user(request)
+    # One card saves one stage's fields (or the fields outside any stage): what is not
+    # on the posted card is not touched (an unchecked box there is simply not sent).
+    stage_key = request.POST.get("stage", "")
+    stage = item.item_type.stages.filter(key=stage_key).first() if stage_key else None
+    definitions = [
+        f for f in item.item_type.fields.all() if f.stage_id == (stage.pk if stage else None)
+    ]
+    modes = policies.field_modes(
+        actor=actor, item_type=item.item_type, status=item.status, item=item, fields=definitions
+    )
+    form = forms.ValuesForm(request.POST, definitions=definitions, modes=modes, prefix="v")
+    raw = {key: request.POST.get(f"v-{key}", "") for key in form.editable_keys}
+    try:
+        services.work_item_update(
+            actor=actor, workspace=request.workspace, item_id=item.pk, values=raw
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Saved."))
+    return _back(request, item_id)
+
+
+@require_POST
+@workspace_required
+def item_stage_sign(request: WorkspaceRequest, item_id: int, key: str) -> HttpResponse:
+    """Sign a stage off, or (a manager, with sign=0) withdraw its sign-off."""
+    item = _get_item(request, item_id)
+    actor = _user(request)
+    try:
+        if request.POST.get("sign", "1") == "0":
+            services.stage_unsign(
+                actor=actor, workspace=request.workspace, item_id=item.pk, stage_key=key
+            )
+            messages.success(request, _("The sign-off was withdrawn."))
+        else:
+            services.stage_sign(
+                actor=actor, workspace=request.workspace, item_id=item.pk, stage_key=key
+            )
+            messages.success(request, _("Signed off."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return _back(request, item_id)
+
+
+@require_POST
+@workspace_required
+def item_urgent(request: WorkspaceRequest, item_id: int) -> HttpResponse:
+    item = _get_item(request, item_id)
+    try:
+        services.work_item_set_urgent(
+            actor=_user(request),
+            workspace=request.workspace,
+            item_id=item.pk,
+            urgent=request.POST.get("urgent") == "1",
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return _back(request, item_id)
+
+
+@require_POST
+@workspace_required
+def item_assign(request: WorkspaceRequest, item_id: int) -> HttpResponse:
+    item = _get_item(request, item_id)
+    assignee = selectors.specialist_get(
+        workspace=request.workspace, user_id=request.POST.get("assignee", "")
+    )
+    if assignee is None:
+        messages.error(request, _("Choose a specialist."))
+        return _back(request, item_id)
+    try:
+        services.work_item_assign(
+            actor=_user(request), workspace=request.workspace, item_id=item.pk, assignee=assignee
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Assigned to %(name)s.") % {"name": assignee.full_name})
+    return _back(request, item_id)
+
+
+@require_POST
+@workspace_required
+def item_dates(request: WorkspaceRequest, item_id: int) -> HttpResponse:
+    item = _get_item(request, item_id)
+    form = forms.DatesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The dates were not changed: check the dates and the reason."))
+        return _back(request, item_id)
+    try:
+        services.work_item_set_dates(
+            actor=_user(request),
+            workspace=request.workspace,
+            item_id=item.pk,
+            start_at=form.cleaned_data["start_at"],
+            due_at=form.cleaned_data["due_at"],
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Dates changed."))
+    return _back(request, item_id)
+
+
+@require_POST
+@workspace_required
+def item_watch(request: WorkspaceRequest, item_id: int) -> HttpResponse:
+    item = _get_item(request, item_id)
+    services.work_item_watch(
+        actor=_user(request),
+        workspace=request.workspace,
+        item_id=item.pk,
+        watch=request.POST.get("watch") == "1",
+    )
+    return _back(request, item_id)
+
+
+@require_POST
+@workspace_required
+def saved_view_save(request: WorkspaceRequest) -> HttpResponse:
+    form = forms.SavedViewForm(request.POST)
+    query = request.POST.get("query", "")
+    if form.is_valid():
+        services.saved_view_save(
+            actor=_user(request),
+            workspace=request.workspace,
+            name=form.cleaned_data["name"],
+            query=form.cleaned_data["query"],
+        )
+        messages.success(request, _("View saved."))
+    else:
+        messages.error(request, _("Name the view."))
+    clean = QueryDict(query).urlencode()
+    return redirect(reverse("work:item_list") + (f"?{clean}" if clean else ""))
+
+
+@require_POST
+@workspace_required
+def saved_view_delete(request: WorkspaceRequest, view_id: int) -> HttpResponse:
+    try:
+        services.saved_view_delete(
+            actor=_user(request), workspace=request.workspace, view_id=view_id
+        )
+    except NotFound as error:
+        raise Http404 from error
+    messages.success(request, _("View deleted."))
+    return redirect("work:item_list")

@@ -1,0 +1,259 @@
+"""The P2 story in a real browser: a staged, signed-off expertise order. The manager adds
+a client and its contract, fills and signs Dept 1, and sees what archiving still needs;
+finance enters the payment and the manager hears of it (inbox and e-mail) while Dept 4
+does not; "spec sent" reaches the head of Dept 3; the archive stage is refused until its
+fields are filled, then the order is archived; the validity reminder reaches the manager
+when the clock passes its time. Each person has a browser of their own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from freezegun import freeze_time
+from playwright.sync_api import Locator, Page, expect
+
+from pult.access.models import Role
+from pult.accounts.models import User
+from pult.notifications.models import Notification
+from pult.parties.models import Client, Contract
+from pult.presets.services import preset_load
+from pult.work import services
+from pult.work.expiry import warn_at
+from pult.work.models import Item
+from tests.browser.conftest import log_in
+from tests.conftest import SmtpServer
+from tests.factories import make_member
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CLIENT_URL = re.compile(r"/clients/(\d+)/$")
+TITLE = "Expertise of the plant project"
+FINANCE_GAPS = (
+    "Legal entity, Payment amount, Payment date, Payment order number, Act issued, "
+    "Act signed by the client, Original contract received"
+)
+
+
+def stage(page: Page, key: str) -> Locator:
+    return page.locator(f"[data-stages] [data-stage={key}]")
+
+
+def save_stage(page: Page, key: str) -> None:
+    stage(page, key).get_by_role("button", name="Save changes").click()
+    expect(page.locator(".toast-success")).to_contain_text("Saved.")
+
+
+def sign_stage(page: Page, key: str) -> None:
+    stage(page, key).locator(f"button[data-sign={key}]").click()
+
+
+def mailed(smtp: SmtpServer) -> list[str]:
+    """Runs the worker in this thread (it sends the outbox) and empties the mailbox."""
+    call_command("worker", batch=True)
+    addresses = sorted(str(m["To"]) for m in smtp.mailbox.messages)
+    smtp.mailbox.messages.clear()
+    return addresses
+
+
+def test_an_expertise_order_through_its_stages(
+    live_url: str, new_page: Callable[..., Page], smtp: SmtpServer
+) -> None:
+    workspace = preset_load("expertise-orders", slug="orders-journey")
+    roles = {r.name: r for r in Role.objects.filter(workspace=workspace)}
+
+    def person(role: str, key: str, name: str) -> User:
+        return make_member(
+            workspace, roles=[roles[role]], email=f"{key}@example.com", full_name=name
+        )
+
+    manager = person("Manager", "manager", "Marina Manager")
+    finance = person("Finance", "finance", "Fedor Finance")
+    head3 = person("Head of Dept 3", "head3", "Gleb Head")
+    expert = person("Expert", "expert", "Elena Expert")
+    dept4 = person("Dept 4", "dept4", "Denis Four")
+
+    # --- 1. The manager adds the client and its contract.
+    boss = new_page()
+    log_in(boss, manager.email)
+    boss.goto("/clients/new/")
+    boss.get_by_label("Company name").fill("Zavod LLC")
+    boss.get_by_role("button", name="Add the client").click()
+    expect(boss).to_have_url(CLIENT_URL)
+    expect(boss.get_by_role("heading", level=1)).to_have_text("Zavod LLC")
+    boss.locator("summary", has_text="Add a contract").click()
+    boss.get_by_label("Contract number").fill("C-2026/7")
+    boss.get_by_label("Contract sum").fill("120000")
+    boss.locator("form[action$='/contracts/']").get_by_role("button", name="Add").click()
+    expect(boss.locator("tr[data-contract]")).to_contain_text("C-2026/7")
+    client = Client.objects.get(workspace=workspace, name="Zavod LLC")
+    contract = Contract.objects.get(client=client)
+    client_url = boss.url
+
+    # No page files an order for a client: the order is filed through the service, as
+    # the import of a deal would, and found from the client's page.
+    order = services.work_item_submit(
+        actor=manager, workspace=workspace, item_type_key="order", title=TITLE, values={}
+    )
+    Item.objects.filter(pk=order.pk).update(client=client, contract=contract, manager=manager)
+    order.refresh_from_db()
+    item_url = f"/items/{order.pk}/"
+    assert mailed(smtp) == []  # filing tells nobody under the preset's rules
+
+    boss.goto(client_url)
+    row = boss.locator(f"tr[data-order='{order.pk}']")
+    expect(row).to_contain_text(TITLE)
+    expect(row).to_contain_text("C-2026/7")
+    row.get_by_role("link", name=order.reference).click()
+    expect(boss).to_have_url(re.compile(rf"{item_url}$"))
+    expect(boss.get_by_role("heading", level=1)).to_contain_text(TITLE)
+
+    # --- 2. Dept 1: filled and signed by the manager.
+    sales = stage(boss, "sales")
+    sales.get_by_label("Payment terms").fill("50% upfront")
+    sales.locator("[name=v-fee]").fill("120000")
+    sales.get_by_label("Subcontractor amount").fill("20000")
+    sales.get_by_label("Manager's comments").fill("Client is in a hurry")
+    save_stage(boss, "sales")
+    sign_stage(boss, "sales")
+    expect(boss.locator(".toast-success")).to_contain_text("Signed off.")
+    expect(stage(boss, "sales").locator("[data-signoff]")).to_contain_text(
+        "Signed by Marina Manager"
+    )
+
+    # The client confirms; the work starts. Archiving needs two unsigned stages, and
+    # the page says exactly what each still lacks.
+    boss.locator("button[data-step=confirm]").click()
+    expect(boss.locator(".item-head [data-status]")).to_have_text("Confirmed by the client")
+    boss.locator("button[data-step=start]").click()
+    expect(boss.locator(".item-head [data-status]")).to_have_text("In work")
+    archive_step = boss.locator(".item-head .steps button", has_text="Archive")
+    expect(archive_step).to_be_disabled()
+    needs = (
+        f"Needs: the sign-off of “Dept 2 · Finance” (still missing: {FINANCE_GAPS}); "
+        "the sign-off of “Archive” (still missing: Registration date, Valid until)"
+    )
+    expect(archive_step).to_have_attribute("title", needs)
+    expect(boss.locator(".item-head .steps .sr-only")).to_have_text(needs)
+    assert mailed(smtp) == []
+
+    # --- 3. Finance enters the payment and signs Dept 2.
+    money = new_page()
+    log_in(money, finance.email)
+    money.goto(item_url)
+    payment = stage(money, "finance")
+    payment.get_by_label("Legal entity").fill("LLC Expert")
+    payment.get_by_label("Payment amount").fill("30000")
+    payment.get_by_label("Payment date").fill("2026-03-02")
+    payment.get_by_label("Payment order number").fill("PO-17")
+    payment.get_by_label("Act issued").check()
+    payment.get_by_label("Act signed by the client").check()
+    payment.get_by_label("Original contract received").check()
+    save_stage(money, "finance")
+    sign_stage(money, "finance")
+    expect(money.locator(".toast-success")).to_contain_text("Signed off.")
+    expect(stage(money, "finance").locator("[data-signoff]")).to_contain_text(
+        "Signed by Fedor Finance"
+    )
+    order.refresh_from_db()
+    assert order.values["contract_percent"] == "25.00"
+
+    # The manager, and only the manager, hears of the payment: by e-mail and in the inbox.
+    assert mailed(smtp) == [manager.email]
+    assert not Notification.objects.filter(recipient__in=[dept4, head3, finance, expert]).exists()
+    boss.goto("/notifications/")
+    expect(boss.locator("[data-bell]")).to_have_attribute("aria-label", "Notifications: 1 unread")
+    inbox = boss.locator("[data-inbox] li[data-notification]")
+    expect(inbox).to_have_count(1)
+    expect(inbox.first).to_contain_text(f"Fedor Finance changed fields of {order.reference}")
+
+    four = new_page()
+    log_in(four, dept4.email)
+    four.goto("/notifications/")
+    expect(four.locator("main")).to_contain_text("No notifications")
+    expect(four.locator("[data-inbox]")).to_have_count(0)
+
+    # --- 4. "Spec sent to Dept 3": the head of Dept 3 hears of it.
+    boss.goto(item_url)
+    technical = stage(boss, "technical")
+    technical.get_by_label("Technical specification").fill("Check the plant's documents")
+    technical.get_by_label("Spec sent to Dept 3").check()
+    save_stage(boss, "technical")
+    assert mailed(smtp) == [head3.email]
+
+    head = new_page()
+    log_in(head, head3.email)
+    head.goto("/notifications/")
+    told = head.locator("[data-inbox] li[data-notification]")
+    expect(told).to_have_count(1)
+    expect(told.first).to_contain_text(f"Marina Manager changed fields of {order.reference}")
+
+    # The head of Dept 3 names the expert, who hears of it (Dept 4 still does not).
+    head.goto(item_url)
+    chosen = stage(head, "technical")
+    chosen.get_by_label("Expert").select_option(label="Elena Expert")
+    save_stage(head, "technical")
+    assert mailed(smtp) == [expert.email]
+    specialist = new_page()
+    log_in(specialist, expert.email)
+    specialist.goto("/notifications/")
+    heard = specialist.locator("[data-inbox] li[data-notification]")
+    expect(heard).to_have_count(1)
+    expect(heard.first).to_contain_text(f"Gleb Head changed fields of {order.reference}")
+    four.reload()
+    expect(four.locator("[data-inbox]")).to_have_count(0)
+
+    # --- 5. The archive stage is refused while its fields are empty.
+    boss.goto(item_url)
+    sign_stage(boss, "archive")
+    expect(boss.locator(".toast-error")).to_contain_text("Registration date")
+    expect(boss.locator(".toast-error")).to_contain_text("Valid until")
+    expect(stage(boss, "archive").locator("h3 .badge")).to_have_text("Not signed")
+    archive_step = boss.locator(".item-head .steps button", has_text="Archive")
+    expect(archive_step).to_be_disabled()
+    expect(archive_step).to_have_attribute(
+        "title", "Needs: the sign-off of “Archive” (still missing: Registration date, Valid until)"
+    )
+
+    today = timezone.localdate()
+    valid_until = today + dt.timedelta(days=60)
+    archive = stage(boss, "archive")
+    archive.get_by_label("Registration date").fill(today.isoformat())
+    archive.get_by_label("Valid until").fill(valid_until.isoformat())
+    save_stage(boss, "archive")
+    sign_stage(boss, "archive")
+    expect(boss.locator(".toast-success")).to_contain_text("Signed off.")
+    archive_step = boss.locator("button[data-step=archive]")
+    expect(archive_step).to_be_enabled()
+    archive_step.click()
+    expect(boss.locator(".item-head [data-status]")).to_have_text("Archived")
+    order.refresh_from_db()
+    assert order.status.key == "archived"
+    assert mailed(smtp) == []  # the reminder is not due yet
+
+    # --- 6. The clock passes the reminder's time: the manager hears that the validity
+    # runs out (the worker runs the timed check, then sends its e-mail).
+    # The browsers stay idle meanwhile: a request made while the process clock is a
+    # month ahead would find the session expired and clear its cookie.
+    for page in (boss, money, four, head, specialist):
+        page.goto("about:blank")
+    due = warn_at(valid_until, 30)
+    with freeze_time(due - dt.timedelta(minutes=1)):
+        call_command("worker", batch=True)
+    assert smtp.mailbox.messages == []
+    with freeze_time(due + dt.timedelta(minutes=5)):
+        call_command("worker", batch=True)
+        call_command("worker", batch=True)
+    assert mailed(smtp) == [manager.email]
+
+    boss.goto("/notifications/")
+    manager_inbox = boss.locator("[data-inbox] li[data-notification]")
+    expect(manager_inbox).to_have_count(2)  # the payment, still unread, and the reminder
+    expect(manager_inbox.first).to_contain_text(
+        f"{order.reference} {TITLE}: “Valid until” runs out on {valid_until:%d.%m.%Y}"
+    )
+    expect(boss.locator("[data-bell]")).to_have_attribute("aria-label", "Notifications: 2 unread")

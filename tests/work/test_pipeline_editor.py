@@ -1,0 +1,719 @@
+"""The pipeline editor (F-PIPE): services with their refusals, preset files in and out,
+the pages for configurers only, and that a change is live on the item pages."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import heroicons
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from pult.access.models import Role
+from pult.activity.models import Event
+from pult.core.exceptions import DomainError, Forbidden
+from pult.work import pipeline_services as ps
+from pult.work.exceptions import TransitionBlocked
+from pult.work.models import FieldDef, FieldRule, Item, ItemType, Status, Transition
+from pult.work.pipeline_files import pipeline_file_parse
+from pult.work.pipeline_io import item_type_export
+from tests.conftest import login
+from tests.factories import make_member, make_role, make_workspace
+from tests.work.conftest import TASK, Desk
+
+pytestmark = pytest.mark.django_db
+
+
+def _type(desk: Desk) -> ItemType:
+    return ItemType.objects.get(workspace=desk.workspace, key="design-request")
+
+
+def _status(desk: Desk, key: str) -> Status:
+    return Status.objects.get(item_type=_type(desk), key=key)
+
+
+def _export(desk: Desk) -> dict[str, Any]:
+    return item_type_export(_type(desk))
+
+
+def _as(client: Client, user: Any) -> Client:
+    client.logout()
+    login(client, user)
+    return client
+
+
+def _status_args(desk: Desk, **overrides: Any) -> dict[str, Any]:
+    args: dict[str, Any] = {
+        "actor": desk.head,
+        "workspace": desk.workspace,
+        "item_type_id": _type(desk).pk,
+        "key": "on_hold",
+        "name_en": "On hold",
+        "name_ru": "Отложена",
+        "colour": "warning",
+        "icon": "pause-circle",
+        "category": "paused",
+        "position": 9,
+    }
+    return args | overrides
+
+
+def _refused(error: pytest.ExceptionInfo[DomainError], field: str) -> str:
+    assert field in error.value.field_errors, error.value.field_errors
+    return error.value.field_errors[field][0]
+
+
+# ---------------------------------------------------------------- settings
+
+
+def test_settings_save_renames_and_moves_the_initial_mark(desk: Desk) -> None:
+    item_type = ps.item_type_settings_save(
+        actor=desk.head,
+        workspace=desk.workspace,
+        item_type_id=_type(desk).pk,
+        name_en="Artwork request",
+        name_ru="Заявка на макет",
+        number_prefix="AR",
+        requires_contacts=False,
+        auto_assign=True,
+        skill_field="material_type",
+        initial_status_id=_status(desk, "in_progress").pk,
+    )
+    item_type.refresh_from_db()
+    assert (item_type.name_en, item_type.number_prefix) == ("Artwork request", "AR")
+    assert item_type.auto_assign and item_type.skill_field == "material_type"
+    assert list(Status.objects.filter(item_type=item_type, is_initial=True)) == [
+        _status(desk, "in_progress")
+    ]
+    event = Event.objects.get(verb="work.pipeline_changed")
+    assert event.actor == desk.head and event.payload["change"] == "settings"
+
+
+def test_settings_refuse_a_taken_prefix_and_an_unknown_skill_field(desk: Desk) -> None:
+    ps.pipeline_import(
+        actor=desk.head,
+        workspace=desk.workspace,
+        data=_export(desk) | {"key": "print-order", "prefix": "PO"},
+    )
+    with pytest.raises(DomainError) as error:
+        ps.item_type_settings_save(
+            actor=desk.head,
+            workspace=desk.workspace,
+            item_type_id=_type(desk).pk,
+            name_en="",
+            number_prefix="PO",
+            skill_field="nope",
+        )
+    assert set(error.value.field_errors) == {"name_en", "number_prefix", "skill_field"}
+    assert _type(desk).number_prefix == "DR"
+
+
+def test_only_configurers_edit_pipelines(desk: Desk) -> None:
+    with pytest.raises(Forbidden):
+        ps.status_save(**_status_args(desk, actor=desk.designer))
+    with pytest.raises(Forbidden):
+        ps.pipeline_import(actor=desk.designer, workspace=desk.workspace, data=_export(desk))
+    assert not Status.objects.filter(key="on_hold").exists()
+
+
+# ---------------------------------------------------------------- statuses
+
+
+def test_status_save_creates_and_updates(desk: Desk) -> None:
+    status = ps.status_save(**_status_args(desk))
+    assert (status.colour, status.icon, status.category) == ("warning", "pause-circle", "paused")
+    renamed = ps.status_save(
+        **_status_args(desk, status_id=status.pk, name_en="Parked", colour="neutral")
+    )
+    assert renamed.pk == status.pk
+    status.refresh_from_db()
+    assert (status.name_en, status.colour) == ("Parked", "neutral")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"key": "in_progress"}, "key"),  # duplicate key in the type
+        ({"key": "Not a slug!"}, "key"),
+        ({"colour": "purple"}, "colour"),
+        ({"icon": "no-such-icon"}, "icon"),
+        ({"category": "someday"}, "category"),
+        ({"is_initial": True}, "is_initial"),  # "new" is already the initial one
+        ({"name_en": " "}, "name_en"),
+    ],
+)
+def test_status_save_refusals(desk: Desk, overrides: dict[str, Any], field: str) -> None:
+    before = _export(desk)
+    with pytest.raises(DomainError) as error:
+        ps.status_save(**_status_args(desk, **overrides))
+    assert _refused(error, field)
+    assert _export(desk) == before
+    assert not Event.objects.filter(verb="work.pipeline_changed").exists()
+
+
+def test_the_initial_status_cannot_be_unmarked_directly(desk: Desk) -> None:
+    new = _status(desk, "new")
+    with pytest.raises(DomainError) as error:
+        ps.status_save(
+            **_status_args(
+                desk, status_id=new.pk, key="new", category="open", queued=True, is_initial=False
+            )
+        )
+    assert "settings" in _refused(error, "is_initial")
+    assert _status(desk, "new").is_initial
+
+
+def test_a_status_holding_items_keeps_its_category(desk: Desk) -> None:
+    desk.submit()
+    new = _status(desk, "new")
+    with pytest.raises(DomainError) as error:
+        ps.status_save(
+            **_status_args(
+                desk, status_id=new.pk, key="new", category="paused", queued=True, is_initial=True
+            )
+        )
+    assert "1 item" in _refused(error, "category")
+
+
+def test_status_delete(desk: Desk) -> None:
+    status = ps.status_save(**_status_args(desk))
+    ps.status_delete(actor=desk.head, workspace=desk.workspace, status_id=status.pk)
+    assert not Status.objects.filter(pk=status.pk).exists()
+
+
+def test_deleting_a_used_status_is_refused(desk: Desk) -> None:
+    item = desk.submit()
+    desk.step(desk.designer, item, "take")
+    with pytest.raises(DomainError, match="1 item"):
+        ps.status_delete(
+            actor=desk.head, workspace=desk.workspace, status_id=_status(desk, "in_progress").pk
+        )
+    with pytest.raises(DomainError, match="Send the answer"):  # steps lead there
+        ps.status_delete(
+            actor=desk.head, workspace=desk.workspace, status_id=_status(desk, "clarification").pk
+        )
+    with pytest.raises(DomainError, match="initial"):
+        ps.status_delete(
+            actor=desk.head, workspace=desk.workspace, status_id=_status(desk, "new").pk
+        )
+    assert Status.objects.filter(item_type=_type(desk)).count() == 6
+
+
+# ---------------------------------------------------------------- transitions
+
+
+def _transition_args(desk: Desk, **overrides: Any) -> dict[str, Any]:
+    args: dict[str, Any] = {
+        "actor": desk.head,
+        "workspace": desk.workspace,
+        "item_type_id": _type(desk).pk,
+        "key": "reopen",
+        "from_status_id": _status(desk, "closed").pk,
+        "to_status_id": _status(desk, "in_progress").pk,
+        "label_en": "Reopen",
+        "label_ru": "Открыть снова",
+        "permission": "work.manage",
+        "requester_may": False,
+        "assignee_may": True,
+        "guard_names": ["has_assignee"],
+        "needs_comment": True,
+        "position": 20,
+    }
+    return args | overrides
+
+
+def test_transition_save_and_delete(desk: Desk) -> None:
+    transition = ps.transition_save(**_transition_args(desk))
+    assert transition.guards == ["has_assignee"] and transition.to_status.key == "in_progress"
+    edited = ps.transition_save(
+        **_transition_args(desk, transition_id=transition.pk, from_status_id=None, guard_names=[])
+    )
+    assert edited.pk == transition.pk and edited.from_status is None and edited.guards == []
+    ps.transition_delete(actor=desk.head, workspace=desk.workspace, transition_id=transition.pk)
+    assert not Transition.objects.filter(pk=transition.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"guard_names": ["has_assignee", "moon_is_full"]}, "guards"),
+        ({"permission": "work.fly"}, "permission"),
+        ({"key": "close", "from_status_id": None}, "key"),  # "close" from any exists
+        ({"key": "take", "from_status_id": "new"}, "key"),
+        ({"to_status_id": -1}, "to_status"),
+        ({"label_en": ""}, "label_en"),
+    ],
+)
+def test_transition_save_refusals(desk: Desk, overrides: dict[str, Any], field: str) -> None:
+    if overrides.get("from_status_id") == "new":
+        overrides["from_status_id"] = _status(desk, "new").pk
+    before = _export(desk)
+    with pytest.raises(DomainError) as error:
+        ps.transition_save(**_transition_args(desk, **overrides))
+    message = _refused(error, field)
+    if field == "guards":
+        assert "moon_is_full" in message
+    assert _export(desk) == before
+
+
+def test_the_take_step_stays(desk: Desk) -> None:
+    take = Transition.objects.get(item_type=_type(desk), key="take")
+    with pytest.raises(DomainError, match="queue"):
+        ps.transition_delete(actor=desk.head, workspace=desk.workspace, transition_id=take.pk)
+
+
+# ---------------------------------------------------------------- fields and policy
+
+
+def _field_args(desk: Desk, **overrides: Any) -> dict[str, Any]:
+    args: dict[str, Any] = {
+        "actor": desk.head,
+        "workspace": desk.workspace,
+        "item_type_id": _type(desk).pk,
+        "key": "paper",
+        "name_en": "Paper",
+        "name_ru": "Бумага",
+        "kind": "choice",
+        "choices": "matte | Matte | Матовая\nglossy | Glossy\n\n",
+        "help_en": "What to print on",
+        "position": 9,
+    }
+    return args | overrides
+
+
+def test_field_save_parses_the_choice_lines(desk: Desk) -> None:
+    field = ps.field_save(**_field_args(desk))
+    assert field.choices == [
+        {"value": "matte", "en": "Matte", "ru": "Матовая"},
+        {"value": "glossy", "en": "Glossy", "ru": ""},
+    ]
+    assert ps.choices_text(field.choices) == "matte | Matte | Матовая\nglossy | Glossy"
+    text = ps.field_save(**_field_args(desk, field_id=field.pk, kind="text", choices=""))
+    assert text.kind == "text" and text.choices == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"key": "size"}, "key"),
+        ({"choices": ""}, "choices"),
+        ({"choices": "a | A | А | extra"}, "choices"),
+        ({"choices": "a | A\na | again"}, "choices"),
+        ({"kind": "colour"}, "kind"),
+    ],
+)
+def test_field_save_refusals(desk: Desk, overrides: dict[str, Any], field: str) -> None:
+    with pytest.raises(DomainError) as error:
+        ps.field_save(**_field_args(desk, **overrides))
+    assert _refused(error, field)
+    assert not FieldDef.objects.filter(key="paper").exists()
+
+
+def test_a_field_with_values_keeps_its_key(desk: Desk) -> None:
+    desk.submit()
+    size = FieldDef.objects.get(item_type=_type(desk), key="size")
+    with pytest.raises(DomainError) as error:
+        ps.field_save(**_field_args(desk, field_id=size.pk, key="format", kind="text", choices=""))
+    assert "values" in _refused(error, "key")
+
+
+def test_field_delete_takes_its_rules_and_keeps_item_values(desk: Desk) -> None:
+    item = desk.submit()
+    wishes = FieldDef.objects.get(item_type=_type(desk), key="wishes")
+    assert FieldRule.objects.filter(field=wishes).exists()
+    ps.field_delete(actor=desk.head, workspace=desk.workspace, field_id=wishes.pk)
+    assert not FieldRule.objects.filter(field_id=wishes.pk).exists()
+    item.refresh_from_db()
+    assert item.values["wishes"] == TASK["wishes"]
+
+
+def test_a_field_the_skill_match_reads_is_kept(desk: Desk) -> None:
+    item_type = _type(desk)
+    item_type.skill_field = "material_type"
+    item_type.save()
+    field = FieldDef.objects.get(item_type=item_type, key="material_type")
+    with pytest.raises(DomainError, match="skill"):
+        ps.field_delete(actor=desk.head, workspace=desk.workspace, field_id=field.pk)
+    with pytest.raises(DomainError, match="SLA"):  # the resize regulation reads it too
+        item_type.skill_field = ""
+        item_type.save()
+        ps.field_delete(actor=desk.head, workspace=desk.workspace, field_id=field.pk)
+
+
+def test_field_rule_set_writes_one_subject_matrix(desk: Desk) -> None:
+    item_type = _type(desk)
+    designer = Role.objects.get(workspace=desk.workspace, name="Designer")
+    size = FieldDef.objects.get(item_type=item_type, key="size")
+    texts = FieldDef.objects.get(item_type=item_type, key="texts")
+    progress = _status(desk, "in_progress")
+    ps.field_rule_set(
+        actor=desk.head,
+        workspace=desk.workspace,
+        item_type_id=item_type.pk,
+        role_id=designer.pk,
+        cells={(size.pk, progress.pk): "required", (texts.pk, None): "hidden"},
+    )
+    mine = FieldRule.objects.filter(role=designer)
+    assert {(r.field_id, r.status_id, r.mode) for r in mine} == {
+        (size.pk, progress.pk, "required"),
+        (texts.pk, None, "hidden"),
+    }
+    ps.field_rule_set(
+        actor=desk.head,
+        workspace=desk.workspace,
+        item_type_id=item_type.pk,
+        role_id=designer.pk,
+        cells={(size.pk, progress.pk): "edit", (texts.pk, None): ""},
+    )
+    assert {(r.field_id, r.status_id, r.mode) for r in mine.all()} == {
+        (size.pk, progress.pk, "edit")
+    }
+    # The requester's rules from the preset are another subject: untouched.
+    assert FieldRule.objects.filter(relation="requester").count() == 8
+
+
+def test_field_rule_set_refusals(desk: Desk) -> None:
+    item_type = _type(desk)
+    size = FieldDef.objects.get(item_type=item_type, key="size")
+    other_role = make_role(make_workspace()[0], [])
+    for kwargs in (
+        {"role_id": other_role.pk, "cells": {(size.pk, None): "edit"}},
+        {"relation": "boss", "cells": {(size.pk, None): "edit"}},
+        {"cells": {(size.pk, None): "sometimes"}},
+        {"cells": {(size.pk, 999999): "edit"}},
+    ):
+        with pytest.raises(DomainError):
+            ps.field_rule_set(
+                actor=desk.head, workspace=desk.workspace, item_type_id=item_type.pk, **kwargs
+            )
+    assert FieldRule.objects.filter(field__item_type=item_type).count() == 12
+
+
+# ---------------------------------------------------------------- import and export
+
+
+def test_export_import_round_trip_into_a_new_workspace(desk: Desk) -> None:
+    exported = _export(desk)
+    workspace, admin = make_workspace("Elsewhere")
+    for name in ("Marketing head", "Designer", "Applicant"):
+        make_role(workspace, [], name=name)
+    imported = ps.pipeline_import(actor=admin, workspace=workspace, data=exported)
+    assert imported.workspace == workspace and imported.pk != _type(desk).pk
+    assert item_type_export(imported) == exported
+    # Through the file format, too: what the download gives, the upload takes.
+    data = pipeline_file_parse(json.dumps(exported, ensure_ascii=False).encode())
+    again = ps.pipeline_import(actor=admin, workspace=workspace, data=data)
+    assert again.pk == imported.pk and item_type_export(again) == exported
+
+
+def test_import_replaces_an_existing_type_in_place(desk: Desk) -> None:
+    item = desk.submit()
+    data = _export(desk)
+    data["statuses"][1]["name"] = {"en": "Being drawn", "ru": "Рисуется"}
+    data["statuses"].append(
+        data["statuses"][-1] | {"key": "archived", "name": {"en": "Archived", "ru": "В архиве"}}
+    )
+    data["transitions"].append(
+        data["transitions"][-1]
+        | {"key": "archive", "from": "closed", "to": "archived", "guards": []}
+    )
+    data["fields"] = [f for f in data["fields"] if f["key"] != "wishes"]
+    data["field_rules"] = [r for r in data["field_rules"] if r["field"] != "wishes"]
+    replaced = ps.pipeline_import(actor=desk.head, workspace=desk.workspace, data=data)
+    assert replaced.pk == _type(desk).pk
+    assert item_type_export(replaced) == data
+    item.refresh_from_db()
+    assert item.status.key == "new" and item.status == _status(desk, "new")
+
+
+def test_import_refuses_to_drop_a_status_items_are_in(desk: Desk) -> None:
+    item = desk.submit()
+    desk.step(desk.designer, item, "take")
+    before = _export(desk)
+    data = json.loads(json.dumps(before))
+    data["name"] = {"en": "Changed", "ru": ""}
+    data["statuses"] = [s for s in data["statuses"] if s["key"] != "in_progress"]
+    data["transitions"] = [
+        t for t in data["transitions"] if "in_progress" not in (t["from"], t["to"])
+    ]
+    with pytest.raises(DomainError) as error:
+        ps.pipeline_import(actor=desk.head, workspace=desk.workspace, data=data)
+    assert "In progress" in _refused(error, "file")
+    assert _export(desk) == before
+    assert not Event.objects.filter(verb="work.pipeline_changed").exists()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["transitions"][0].update(guards=["moon_is_full"]),
+        lambda d: d["statuses"][0].update(colour="purple"),
+        lambda d: d["statuses"][1].update(initial=True),
+        lambda d: d["statuses"].append(dict(d["statuses"][0], initial=False)),
+        lambda d: d["transitions"][0].update(to="nowhere"),
+        lambda d: d.update(prefix="no prefix"),
+        lambda d: d.update(statuses="new"),
+    ],
+)
+def test_import_refuses_a_bad_file_and_changes_nothing(desk: Desk, change: Any) -> None:
+    before = _export(desk)
+    data = json.loads(json.dumps(before))
+    change(data)
+    with pytest.raises(DomainError) as error:
+        ps.pipeline_import(actor=desk.head, workspace=desk.workspace, data=data)
+    assert _refused(error, "file")
+    assert _export(desk) == before
+
+
+def test_pipeline_file_parse_refusals() -> None:
+    for content in (b"\xff\xfe", b"not json", b"[1, 2]", b'{"item_types": [{}, {}]}'):
+        with pytest.raises(DomainError) as error:
+            pipeline_file_parse(content)
+        assert error.value.field_errors["file"]
+    preset = Path(ps.__file__).parent.parent / "presets" / "data" / "design-desk.json"
+    assert pipeline_file_parse(preset.read_bytes())["key"] == "design-request"
+
+
+def test_every_icon_of_the_list_exists_in_heroicons() -> None:
+    archive = Path(heroicons.__file__).parent / "heroicons.zip"
+    names = set(zipfile.ZipFile(archive).namelist())
+    assert [i for i in ps.ICONS if f"micro/{i}.svg" not in names] == []
+
+
+# ---------------------------------------------------------------- pages
+
+
+def _urls(item_type: ItemType) -> list[tuple[str, str]]:
+    t = item_type.pk
+    status = item_type.statuses.first()
+    transition = item_type.transitions.first()
+    field = item_type.fields.first()
+    assert status and transition and field
+    return [
+        ("get", reverse("work:pipeline_list")),
+        ("post", reverse("work:pipeline_list")),
+        ("get", reverse("work:pipeline_detail", args=[t])),
+        ("post", reverse("work:pipeline_detail", args=[t])),
+        ("get", reverse("work:pipeline_export", args=[t])),
+        ("post", reverse("work:pipeline_policy", args=[t])),
+        ("get", reverse("work:pipeline_status_new", args=[t])),
+        ("get", reverse("work:pipeline_status_edit", args=[t, status.pk])),
+        ("post", reverse("work:pipeline_status_edit", args=[t, status.pk])),
+        ("post", reverse("work:pipeline_status_delete", args=[t, status.pk])),
+        ("get", reverse("work:pipeline_transition_new", args=[t])),
+        ("get", reverse("work:pipeline_transition_edit", args=[t, transition.pk])),
+        ("post", reverse("work:pipeline_transition_delete", args=[t, transition.pk])),
+        ("get", reverse("work:pipeline_field_new", args=[t])),
+        ("get", reverse("work:pipeline_field_edit", args=[t, field.pk])),
+        ("post", reverse("work:pipeline_field_delete", args=[t, field.pk])),
+    ]
+
+
+def test_pipeline_pages_are_not_found_for_non_configurers(client: Client, desk: Desk) -> None:
+    before = _export(desk)
+    manager = make_member(desk.workspace, ["work.manage", "work.view_all"])
+    for user in (desk.applicant, desk.designer, manager):
+        _as(client, user)
+        for method, url in _urls(_type(desk)):
+            response = getattr(client, method)(url)
+            assert response.status_code == 404, (user, method, url)
+    assert _export(desk) == before
+
+
+def test_another_workspaces_pipeline_is_not_found(client: Client, desk: Desk) -> None:
+    workspace, admin = make_workspace("Other")
+    for name in ("Marketing head", "Designer", "Applicant"):
+        make_role(workspace, [], name=name)
+    foreign = ps.pipeline_import(actor=admin, workspace=workspace, data=_export(desk))
+    _as(client, desk.head)
+    for method, url in _urls(foreign):
+        if url == reverse("work:pipeline_list"):
+            continue
+        assert getattr(client, method)(url).status_code == 404, (method, url)
+    # Ids of this workspace's type with another's child rows are not found either.
+    mine = _type(desk).pk
+    status = foreign.statuses.first()
+    assert status is not None
+    url = reverse("work:pipeline_status_edit", args=[mine, status.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_the_head_edits_a_pipeline_in_the_pages(client: Client, desk: Desk) -> None:
+    _as(client, desk.head)
+    item_type = _type(desk)
+    listing = client.get(reverse("work:pipeline_list")).content.decode()
+    assert "Design request" in listing and reverse("work:pipeline_export", args=[item_type.pk])
+    detail = client.get(reverse("work:pipeline_detail", args=[item_type.pk]))
+    page = detail.content.decode()
+    assert detail.status_code == 200
+    assert "Needs clarification" in page and "required_fields_filled" in page
+    assert "<script>" not in page and "style=" not in page
+    # A refused status form keeps what was typed and says why next to the field.
+    new_url = reverse("work:pipeline_status_new", args=[item_type.pk])
+    form = {"key": "new", "name_en": "Fresh", "colour": "info", "icon": "tag"}
+    refused = client.post(new_url, form | {"category": "open", "position": 3})
+    assert refused.status_code == 400
+    assert 'class="field has-error"' in refused.content.decode()
+    assert 'value="Fresh"' in refused.content.decode()
+    saved = client.post(new_url, form | {"key": "fresh", "category": "open", "position": 3})
+    assert saved.status_code == 302
+    assert Status.objects.filter(item_type=item_type, key="fresh").exists()
+    # Settings: inline error on a bad prefix.
+    settings_form = {
+        "name_en": "Design request",
+        "number_prefix": "D R",
+        "initial_status": _status(desk, "new").pk,
+    }
+    bad = client.post(reverse("work:pipeline_detail", args=[item_type.pk]), settings_form)
+    assert bad.status_code == 400 and "letters or digits" in bad.content.decode()
+
+
+def test_the_policy_matrix_page_saves_one_role(client: Client, desk: Desk) -> None:
+    _as(client, desk.head)
+    item_type = _type(desk)
+    designer = Role.objects.get(workspace=desk.workspace, name="Designer")
+    size = FieldDef.objects.get(item_type=item_type, key="size")
+    progress = _status(desk, "in_progress")
+    page = client.get(
+        reverse("work:pipeline_detail", args=[item_type.pk]), {"who": f"role-{designer.pk}"}
+    ).content.decode()
+    assert f'name="cell-{size.pk}-{progress.pk}"' in page
+    response = client.post(
+        reverse("work:pipeline_policy", args=[item_type.pk]),
+        {
+            "who": f"role-{designer.pk}",
+            f"cell-{size.pk}-{progress.pk}": "required",
+            f"cell-{size.pk}-any": "",
+        },
+    )
+    assert response.status_code == 302
+    assert list(FieldRule.objects.filter(role=designer).values_list("mode", flat=True)) == [
+        "required"
+    ]
+
+
+def test_export_download_and_import_upload(client: Client, desk: Desk) -> None:
+    _as(client, desk.head)
+    item_type = _type(desk)
+    response = client.get(reverse("work:pipeline_export", args=[item_type.pk]))
+    assert response["Content-Disposition"] == 'attachment; filename="design-request.json"'
+    data = json.loads(response.content)
+    assert data == _export(desk)
+    data |= {"key": "leaflet-request", "prefix": "LR", "name": {"en": "Leaflet", "ru": ""}}
+    upload = SimpleUploadedFile("p.json", json.dumps(data).encode(), "application/json")
+    imported = client.post(reverse("work:pipeline_list"), {"file": upload})
+    created = ItemType.objects.get(workspace=desk.workspace, key="leaflet-request")
+    assert imported["Location"] == reverse("work:pipeline_detail", args=[created.pk])
+    bad = SimpleUploadedFile("p.json", b"{oops", "application/json")
+    refused = client.post(reverse("work:pipeline_list"), {"file": bad})
+    assert refused.status_code == 400 and "not JSON" in refused.content.decode()
+
+
+def test_the_detail_page_query_count_is_flat_in_items(client: Client, desk: Desk) -> None:
+    _as(client, desk.head)
+    url = reverse("work:pipeline_detail", args=[_type(desk).pk])
+    desk.submit()
+    client.get(url)  # warm caches (content types, sessions)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(8):
+        item = desk.submit(title=f"Poster {n}")
+        if n % 2:
+            desk.step(desk.designer, item, "take")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
+
+
+# ---------------------------------------------------------------- the change is live
+
+
+def test_an_edited_pipeline_is_live_on_the_item_pages(client: Client, desk: Desk) -> None:
+    """Rename a status, add a field required of the requester when filing and of the
+    designer when taking, guard the take step: the item pages follow at once."""
+    earlier = desk.submit()  # filed before the change: no budget
+    item_type = _type(desk)
+    progress = _status(desk, "in_progress")
+    ps.status_save(
+        actor=desk.head,
+        workspace=desk.workspace,
+        item_type_id=item_type.pk,
+        status_id=progress.pk,
+        key="in_progress",
+        name_en="Being drawn",
+        name_ru="Рисуется",
+        colour=progress.colour,
+        icon=progress.icon,
+        category=progress.category,
+        queued=progress.queued,
+        position=progress.position,
+    )
+    budget = ps.field_save(
+        actor=desk.head,
+        workspace=desk.workspace,
+        item_type_id=item_type.pk,
+        key="budget",
+        name_en="Print budget",
+        kind="money",
+        position=10,
+    )
+    designer = Role.objects.get(workspace=desk.workspace, name="Designer")
+    ps.field_rule_set(
+        actor=desk.head,
+        workspace=desk.workspace,
+        item_type_id=item_type.pk,
+        relation="requester",
+        cells={(budget.pk, _status(desk, "new").pk): "required"},
+    )
+    ps.field_rule_set(
+        actor=desk.head,
+        workspace=desk.workspace,
+        item_type_id=item_type.pk,
+        role_id=designer.pk,
+        cells={(budget.pk, progress.pk): "required"},
+    )
+    take = Transition.objects.get(item_type=item_type, key="take")
+    ps.transition_save(
+        actor=desk.head,
+        workspace=desk.workspace,
+        item_type_id=item_type.pk,
+        transition_id=take.pk,
+        key="take",
+        from_status_id=take.from_status_id,
+        to_status_id=take.to_status_id,
+        label_en=take.label_en,
+        label_ru=take.label_ru,
+        permission=take.permission,
+        guard_names=["required_fields_filled"],
+    )
+    # Filing: the new field is on the form and required.
+    _as(client, desk.applicant)
+    form = {"title": "Banner", "outlet": desk.outlet.pk, **TASK}
+    page = client.get(reverse("work:item_new")).content.decode()
+    assert "Print budget" in page
+    refused = client.post(reverse("work:item_new"), form)
+    assert refused.status_code == 400
+    assert 'class="field has-error"' in refused.content.decode()
+    assert "Print budget" in refused.content.decode()
+    filed = client.post(reverse("work:item_new"), form | {"budget": "1500.00", "file_anyway": "1"})
+    assert filed.status_code == 302
+    # A step: taking the earlier item now needs the budget, and names it.
+    with pytest.raises(TransitionBlocked) as blocked:
+        desk.step(desk.designer, earlier, "take")
+    assert blocked.value.missing == ["Print budget"]
+    _as(client, desk.designer)
+    step = client.post(reverse("work:item_step", args=[earlier.pk, "take"]), follow=True)
+    assert "Print budget" in step.content.decode()
+    # The new item has its budget: taking it lands in the renamed status.
+    item = Item.objects.get(title="Banner")
+    assert item.values["budget"] == "1500.00"
+    client.post(reverse("work:item_step", args=[item.pk, "take"]))
+    detail = client.get(reverse("work:item_detail", args=[item.pk])).content.decode()
+    assert "Being drawn" in detail
