@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,7 @@ from pult.activity.selectors import event_visible_to
 from pult.api.services import api_token_create
 from pult.chat.events import MESSAGE_POSTED
 from pult.chat.models import Message, MessageSees, MessageVisibilityRule
-from pult.chat.selectors import message_list, message_visible_to
+from pult.chat.selectors import chat_context, message_list, message_visible_to
 from pult.chat.services import message_post
 from pult.work.models import Item
 from tests.chat.test_consumers import _connected, _done, _refused
@@ -130,6 +131,28 @@ def test_page_api_export_and_feed_follow_the_rules(office: Office) -> None:
     posted = outsider.post(reverse("chat:post", args=[item.pk]), {"body": "hi"})
     assert posted.status_code == 404
     assert not message_visible_to(chat.outsider, office.workspace).exists()
+
+
+@pytest.mark.django_db
+def test_seen_by_names_only_readers_who_may_see_the_message(office: Office) -> None:
+    # Each author's read mark sits on their own message; the expert's is past the
+    # manager's, which the expert may not see, so it does not count as seen by them.
+    chat = _chat(office)
+    page = Client()
+    page.force_login(office.manager)
+    for url in (
+        reverse("work:item_detail", args=[chat.item.pk]),
+        reverse("chat:messages", args=[chat.item.pk]),
+    ):
+        html = page.get(url).content.decode()
+        seen = re.search(r"data-chat-seen>([^<]*)<", html)
+        assert seen is not None, url
+        assert "Gleb Head" in seen.group(1) and "Darya Director" in seen.group(1), url
+        assert "Elena Expert" not in seen.group(1), url
+    context = chat_context(actor=office.manager, workspace=office.workspace, item=chat.item)
+    first = context["chat_messages"][0]
+    assert first.body == chat.bodies["manager"]
+    assert {p.pk for p in first.seen_by} == {office.head3.pk, office.director.pk}
 
 
 @pytest.mark.django_db

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.conf import settings
 from django.test import Client as HttpClient
 from django.urls import reverse
+from django.utils import timezone
 
 from pult.newsletters.models import Newsletter, Segment
 from pult.newsletters.permissions import SEND
-from pult.newsletters.services import unsubscribe_token
+from pult.newsletters.services import newsletter_send, unsubscribe_token, unsubscribe_url
+from pult.notifications.models import OutboundEmail
+from pult.notifications.services import email_deliver
 from pult.parties.models import ContactPerson
-from tests.conftest import login
+from tests.conftest import SmtpServer, login
 from tests.factories import make_member, make_workspace
 from tests.newsletters.factories import make_clients, make_newsletter
 
@@ -116,3 +122,27 @@ def test_a_sender_composes_previews_sends_and_sees_the_deliveries(client: HttpCl
     assert response.status_code == 200
     assert b"c2@example.com" in response.content and b"s0@example.com" not in response.content
     assert b"newsletters" in client.get(reverse("newsletters:newsletter_list")).content.lower()
+
+
+def test_each_newsletter_carries_its_one_click_unsubscribe(smtp: SmtpServer) -> None:
+    workspace, admin = make_workspace()
+    first, second = make_clients(workspace, 2)
+    newsletter = make_newsletter(workspace, admin)
+    newsletter_send(actor=admin, workspace=workspace, newsletter_id=newsletter.pk)
+    for email_id in OutboundEmail.objects.values_list("pk", flat=True):
+        assert email_deliver(email_id=email_id, now=timezone.now() + timedelta(hours=1))
+    received = {str(m["To"]): m for m in smtp.mailbox.messages}
+    assert set(received) == {first.emails, second.emails}
+    header = "".join(str(received[first.emails]["List-Unsubscribe"]).split())  # unfolded
+    assert header == f"<{unsubscribe_url(first)}>"
+    assert str(received[first.emails]["List-Unsubscribe-Post"]) == "List-Unsubscribe=One-Click"
+
+    # The mail client's one-click POST: no session, no CSRF token, the RFC's body.
+    path = header.strip("<>").removeprefix(settings.SITE_URL)
+    mail_client = HttpClient(enforce_csrf_checks=True)
+    response = mail_client.post(path, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.unsubscribed_at is not None
+    assert second.unsubscribed_at is None

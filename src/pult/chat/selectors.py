@@ -163,8 +163,65 @@ def reader_list(*, workspace: Workspace, item: Item) -> list[Reader]:
     ]
 
 
-def seen_by(message: Message, readers: list[Reader]) -> list[User]:
-    """Who, other than its author, has read this message (or a later one)."""
+@dataclass(frozen=True)
+class ChatRules:
+    """An item type's message visibility rules held in memory, to tell whether a reader
+    may see a message without a query per message. Mirrors `_shown_by_rules`."""
+
+    rules: dict[int, tuple[str, frozenset[int]]]  # viewer role -> (sees, author roles)
+    roles: dict[int, frozenset[int]]  # user -> roles held in the workspace
+
+    def shows(self, message: Message, user_id: int) -> bool:
+        if not self.rules or message.author_id == user_id:
+            return True
+        author_roles = self.roles.get(message.author_id or 0, frozenset())
+        for role in self.roles.get(user_id, frozenset()):
+            sees, authors = self.rules.get(role, ("", frozenset()))
+            if sees == MessageSees.ALL or (
+                sees == MessageSees.OWN_AND_ROLES and authors & author_roles
+            ):
+                return True
+        return False
+
+
+def chat_rules(*, workspace: Workspace, item: Item, user_ids: set[int]) -> ChatRules:
+    """The rules of the item's type and the roles of the given people: one query when the
+    type has no rules, three when it has."""
+    from pult.accounts.models import Membership
+
+    rules = {
+        rule.viewer_role_id: (rule.sees, frozenset(role.pk for role in rule.author_roles.all()))
+        for rule in MessageVisibilityRule.objects.filter(
+            item_type_id=item.item_type_id
+        ).prefetch_related("author_roles")
+    }
+    if not rules:
+        return ChatRules(rules={}, roles={})
+    held: dict[int, set[int]] = {}
+    pairs = Membership.roles.through.objects.filter(
+        membership__workspace=workspace,
+        membership__is_active=True,
+        membership__user_id__in=user_ids,
+    ).values_list("membership__user_id", "role_id")
+    for user_id, role_id in pairs:
+        held.setdefault(user_id, set()).add(role_id)
+    return ChatRules(rules=rules, roles={user: frozenset(r) for user, r in held.items()})
+
+
+def mark_seen_by(
+    *, workspace: Workspace, item: Item, messages: list[Message], readers: list[Reader]
+) -> None:
+    """Sets `message.seen_by` on each message: who else has read it, among those who may
+    see it. A reader's mark past a message they may not see (an expert who sees only own
+    comments) does not count as having seen it."""
+    people = {r.user.pk for r in readers} | {m.author_id for m in messages if m.author_id}
+    rules = chat_rules(workspace=workspace, item=item, user_ids=people)
+    for message in messages:
+        message.seen_by = seen_by(message, readers, rules)  # type: ignore[attr-defined]
+
+
+def seen_by(message: Message, readers: list[Reader], rules: ChatRules) -> list[User]:
+    """Who, other than its author, has read this message (or a later one) and may see it."""
     return [
         r.user
         for r in readers
@@ -172,6 +229,7 @@ def seen_by(message: Message, readers: list[Reader]) -> list[User]:
         and r.user.pk != message.author_id
         and r.key >= message.sort_key
         and (r.sees_internal or not message.internal)
+        and rules.shows(message, r.user.pk)
     ]
 
 
@@ -197,8 +255,7 @@ def chat_context(*, actor: User, workspace: Workspace, item: Item) -> dict[str, 
     has_older = len(page) > PAGE_SIZE
     page = page[-PAGE_SIZE:]
     readers = reader_list(workspace=workspace, item=item)
-    for message in page:
-        message.seen_by = seen_by(message, readers)  # type: ignore[attr-defined]
+    mark_seen_by(workspace=workspace, item=item, messages=page, readers=readers)
     mine = next((r for r in readers if r.user.pk == actor.pk), None)
     # Each other reader's mark, moved back to the newest message of this page the actor
     # may see (a designer's mark may sit on an internal note the applicant never gets).
@@ -228,3 +285,4 @@ def chat_context(*, actor: User, workspace: Workspace, item: Item) -> dict[str, 
         "chat_can_attach": documents_policies.can_add_input_attachment(actor, item),
         "chat_max_files": MAX_FILES,
     }
+

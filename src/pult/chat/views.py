@@ -103,8 +103,7 @@ def messages_list(request: WorkspaceRequest, item_id: int) -> HttpResponse:
         before_id=parse_cursor(request.GET.get("before")),
     )
     readers = selectors.reader_list(workspace=request.workspace, item=item)
-    for message in page:
-        message.seen_by = selectors.seen_by(message, readers)  # type: ignore[attr-defined]
+    selectors.mark_seen_by(workspace=request.workspace, item=item, messages=page, readers=readers)
     response = render(
         request, "chat/_message_items.html", {"chat_messages": page, "viewer": request.user}
     )

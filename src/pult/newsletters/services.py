@@ -102,6 +102,15 @@ def unsubscribe_url(contact: ContactPerson) -> str:
     )
 
 
+def unsubscribe_headers(contact: ContactPerson) -> dict[str, str]:
+    """Mail clients show their own "Unsubscribe" button from these and, with the second
+    header, unsubscribe with one POST to the same link (RFC 2369, RFC 8058)."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url(contact)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
 def placeholder_values(contact: ContactPerson) -> dict[str, str]:
     manager = contact.client.manager
     return {
@@ -286,6 +295,7 @@ def newsletter_send(
                 to=delivery.email,
                 subject=text["subject"],
                 body_text=text["body"],
+                headers=unsubscribe_headers(contacts[delivery.contact_id]),
                 next_attempt_at=start + timedelta(minutes=i / newsletter.rate_per_minute),
             )
         )

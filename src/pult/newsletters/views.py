@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from pult.accounts.models import User
@@ -230,6 +231,9 @@ def newsletter_status(request: WorkspaceRequest, newsletter_id: int) -> HttpResp
 # --- Unsubscribe (public) ---------------------------------------------------------
 
 
+# A mail client's one-click unsubscribe (RFC 8058) POSTs without a CSRF token; the signed
+# token in the address is the proof, and the only effect is to unsubscribe that contact.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET only shows the question (mail scanners follow links); POST unsubscribes."""

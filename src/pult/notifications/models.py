@@ -117,6 +117,8 @@ class OutboundEmail(models.Model):
     subject = models.CharField(max_length=300)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # Extra message headers, e.g. a newsletter's List-Unsubscribe (RFC 2369 / 8058).
+    headers = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField()

@@ -441,7 +441,7 @@ def email_deliver(*, email_id: int, now: datetime | None = None) -> bool:
             body=email.body_text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[email.to],
-            headers={"Auto-Submitted": "auto-generated"},
+            headers={"Auto-Submitted": "auto-generated", **email.headers},
         )
         if email.body_html:
             message.attach_alternative(email.body_html, "text/html")

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pult.accounts.models import Workspace
-from pult.parties.models import Brand
+from pult.core.forms import ListedModelChoiceField
 from pult.reports import selectors
 from pult.reports.selectors import Period, StatsFilters
-from pult.work.models import ItemType
 
 MAX_DAYS = 2 * 366  # two years: the weekly chart stays readable
 
@@ -22,17 +21,15 @@ def _date_input() -> forms.DateInput:
 
 
 class StatisticsFilterForm(forms.Form):
-    item_type = forms.ModelChoiceField(
+    item_type = ListedModelChoiceField(
         label=_("Kind of work"),
-        queryset=ItemType.objects.none(),
         required=False,
         empty_label=None,
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=_date_input())
     date_to = forms.DateField(label=_("To"), required=False, widget=_date_input())
-    brand = forms.ModelChoiceField(
+    brand = ListedModelChoiceField(
         label=_("Brand"),
-        queryset=Brand.objects.none(),
         required=False,
         empty_label=_("All brands"),
     )
@@ -48,15 +45,18 @@ class StatisticsFilterForm(forms.Form):
             if not data.get(name):
                 data[name] = value.isoformat()
         super().__init__(data)
-        self.fields["item_type"].queryset = selectors.item_type_list(workspace=workspace)  # type: ignore[attr-defined]
-        self.fields["brand"].queryset = selectors.brand_list(workspace=workspace)  # type: ignore[attr-defined]
+        self.item_types = cast(ListedModelChoiceField, self.fields["item_type"])
+        self.item_types.set_rows(selectors.item_type_list(workspace=workspace))
+        cast(ListedModelChoiceField, self.fields["brand"]).set_rows(
+            selectors.brand_list(workspace=workspace)
+        )
         cities = selectors.city_list(workspace=workspace)
         self.fields["city"].choices = [("", _("All cities")), *((c, c) for c in cities)]  # type: ignore[attr-defined]
 
     def clean_item_type(self) -> Any:
         chosen = self.cleaned_data.get("item_type")
         if chosen is None:
-            chosen = self.fields["item_type"].queryset.first()  # type: ignore[attr-defined]
+            chosen = self.item_types.rows[0] if self.item_types.rows else None
             if chosen is None:
                 raise forms.ValidationError(_("There are no kinds of work in this workspace yet."))
         return chosen

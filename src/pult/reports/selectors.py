@@ -34,10 +34,12 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
 )
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from pult.parties.models import Brand, Outlet
@@ -267,15 +269,21 @@ def status_counts(*, actor: User, workspace: Workspace, filters: StatsFilters) -
     """Items filed in the period by their current status; every status of the type is
     listed (zeros included) in pipeline order, with its colour, icon and name."""
     c = _conditions(filters.period, timezone.now())
-    counts = dict(
+    # One statement: the statuses, each with a correlated count of its filed items.
+    counts = (
         report_items(actor=actor, workspace=workspace, filters=filters)
-        .filter(c.filed)
+        .filter(c.filed, status=OuterRef("pk"))
+        .order_by()
         .values("status")
         .annotate(n=Count("pk"))
-        .values_list("status", "n")
+        .values("n")
     )
-    statuses = Status.objects.filter(item_type=filters.item_type).order_by("position", "pk")
-    return [StatusCount(status, counts.get(status.pk, 0)) for status in statuses]
+    statuses = (
+        Status.objects.filter(item_type=filters.item_type)
+        .annotate(n=Coalesce(Subquery(counts), 0))
+        .order_by("position", "pk")
+    )
+    return [StatusCount(status, status.n) for status in statuses]
 
 
 # --- Per specialist -----------------------------------------------------------------
