@@ -7,9 +7,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pult.config.settings")
 from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
-from django.core.asgi import get_asgi_application
 
-django_application = get_asgi_application()
+from pult.core.streaming import streaming_asgi_application
+
+# Downloads, exports and static files stream chunk by chunk (see core/streaming.py).
+django_application = streaming_asgi_application()
 
 from pult.config.routing import websocket_urlpatterns  # noqa: E402
 
