@@ -1,9 +1,10 @@
 """The P2 story in a real browser: a staged, signed-off expertise order. The manager adds
-a client and its contract, fills and signs Dept 1, and sees what archiving still needs;
-finance enters the payment and the manager hears of it (inbox and e-mail) while Dept 4
-does not; "spec sent" reaches the head of Dept 3; the archive stage is refused until its
-fields are filled, then the order is archived; the validity reminder reaches the manager
-when the clock passes its time. Each person has a browser of their own."""
+a client and its contract, files an order for it from the client's page, fills and signs
+Dept 1, and sees what archiving still needs; finance enters the payment and the manager
+hears of it (inbox and e-mail) while Dept 4 does not; "spec sent" reaches the head of
+Dept 3; the archive stage is refused until its fields are filled, then the order is
+archived; the validity reminder reaches the manager when the clock passes its time. Each
+person has a browser of their own."""
 
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ from pult.accounts.models import User
 from pult.notifications.models import Notification
 from pult.parties.models import Client, Contract
 from pult.presets.services import preset_load
-from pult.work import services
 from pult.work.expiry import warn_at
 from pult.work.models import Item
 from tests.browser.conftest import log_in
@@ -94,14 +94,23 @@ def test_an_expertise_order_through_its_stages(
     contract = Contract.objects.get(client=client)
     client_url = boss.url
 
-    # No page files an order for a client: the order is filed through the service, as
-    # the import of a deal would, and found from the client's page.
-    order = services.work_item_submit(
-        actor=manager, workspace=workspace, item_type_key="order", title=TITLE, values={}
-    )
-    Item.objects.filter(pk=order.pk).update(client=client, contract=contract, manager=manager)
-    order.refresh_from_db()
+    # The manager files the order from the client's page: the contract is picked from
+    # the client's own, the manager is preset to them; saving lands on the order.
+    boss.get_by_role("link", name="New order").click()
+    expect(boss.get_by_role("heading", level=1)).to_have_text("New order: Zavod LLC")
+    expect(boss.get_by_label("Manager")).to_have_value(str(manager.pk))
+    boss.get_by_label("Short title").fill(TITLE)
+    boss.get_by_label("Contract").select_option(label="C-2026/7")
+    boss.get_by_role("button", name="File the order").click()
+    expect(boss.locator(".toast-success")).to_contain_text("Order ORD-00001 filed.")
+    order = Item.objects.get(workspace=workspace, title=TITLE)
     item_url = f"/items/{order.pk}/"
+    expect(boss).to_have_url(re.compile(rf"{item_url}$"))
+    panel = boss.locator("[data-order-parties]")
+    expect(panel.locator("[data-order-client]")).to_have_text("Zavod LLC")
+    expect(panel.locator("[data-order-contract]")).to_have_text("C-2026/7")
+    expect(panel.locator("[data-order-manager]")).to_have_text("Marina Manager")
+    assert (order.client, order.contract, order.manager) == (client, contract, manager)
     assert mailed(smtp) == []  # filing tells nobody under the preset's rules
 
     boss.goto(client_url)

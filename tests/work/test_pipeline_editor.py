@@ -17,18 +17,35 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pult.access.models import Role
+from pult.accounts.models import Department
 from pult.activity.models import Event
+from pult.chat.models import MessageVisibilityRule
+from pult.chat.selectors import message_list
+from pult.chat.services import message_post
 from pult.core.exceptions import DomainError, Forbidden
 from pult.work import pipeline_services as ps
+from pult.work import services as work_services
 from pult.work.exceptions import TransitionBlocked
-from pult.work.models import FieldDef, FieldRule, Item, ItemType, Status, Transition
+from pult.work.models import (
+    FieldDef,
+    FieldRule,
+    Item,
+    ItemType,
+    SignOff,
+    Stage,
+    Status,
+    Transition,
+)
 from pult.work.pipeline_files import pipeline_file_parse
 from pult.work.pipeline_io import item_type_export
 from tests.conftest import login
 from tests.factories import make_member, make_role, make_workspace
+from tests.work import test_stages
 from tests.work.conftest import TASK, Desk
+from tests.work.test_stages import Office
 
 pytestmark = pytest.mark.django_db
+office = test_stages.office  # the expertise-orders (P2) fixture, shared
 
 
 def _type(desk: Desk) -> ItemType:
@@ -717,3 +734,554 @@ def test_an_edited_pipeline_is_live_on_the_item_pages(client: Client, desk: Desk
     client.post(reverse("work:item_step", args=[item.pk, "take"]))
     detail = client.get(reverse("work:item_detail", args=[item.pk])).content.decode()
     assert "Being drawn" in detail
+
+
+# ---------------------------------------------------------------- stages (P2 on the desk)
+
+
+def _stage_args(desk: Desk, **overrides: Any) -> dict[str, Any]:
+    args: dict[str, Any] = {
+        "actor": desk.head,
+        "workspace": desk.workspace,
+        "item_type_id": _type(desk).pk,
+        "key": "proofread",
+        "name_en": "Proofreading",
+        "name_ru": "Корректура",
+        "sign_permission": "work.manage",
+        "position": 0,
+    }
+    return args | overrides
+
+
+def _signable(desk: Desk) -> tuple[Stage, Item]:
+    """A proofreading stage that the take step requires, and an item in the queue."""
+    stage = ps.stage_save(**_stage_args(desk))
+    take = Transition.objects.get(item_type=_type(desk), key="take")
+    ps.transition_save(
+        **_transition_args(
+            desk,
+            transition_id=take.pk,
+            key="take",
+            from_status_id=take.from_status_id,
+            to_status_id=take.to_status_id,
+            label_en=take.label_en,
+            permission=take.permission,
+            assignee_may=False,
+            guard_names=list(take.guards),
+            required_stage_keys=["proofread"],
+            needs_comment=False,
+            position=take.position,
+        )
+    )
+    return stage, desk.submit()
+
+
+def test_stage_save_creates_edits_and_records_events(desk: Desk) -> None:
+    department = Department.objects.create(workspace=desk.workspace, name="Studio")
+    stage = ps.stage_save(**_stage_args(desk, department_id=department.pk))
+    assert (stage.key, stage.name_ru, stage.department, stage.sign_permission) == (
+        "proofread",
+        "Корректура",
+        department,
+        "work.manage",
+    )
+    ps.stage_save(
+        **_stage_args(desk, stage_id=stage.pk, name_en="Proofs", sign_permission="", position=4)
+    )
+    stage.refresh_from_db()
+    assert (stage.name_en, stage.sign_permission, stage.position) == ("Proofs", "", 4)
+    assert stage.department is None
+    changes = list(
+        Event.objects.filter(verb="work.pipeline_changed").values_list("payload__change", flat=True)
+    )
+    assert changes == ["stage_saved", "stage_saved"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"key": "Not a slug!"}, "key"),
+        ({"name_en": ""}, "name_en"),
+        ({"sign_permission": "work.fly"}, "sign_permission"),
+        ({"department_id": -1}, "department"),
+        ({"position": -3}, "position"),
+        ({"required_field_ids": [1]}, "required_fields"),  # a new stage has no fields
+    ],
+)
+def test_stage_save_refusals_change_nothing(
+    desk: Desk, overrides: dict[str, Any], field: str
+) -> None:
+    ps.stage_save(**_stage_args(desk))
+    before = _export(desk)
+    events = Event.objects.count()
+    with pytest.raises(DomainError) as error:
+        ps.stage_save(**_stage_args(desk, key="layout") | overrides)
+    assert _refused(error, field)
+    assert _export(desk) == before and Event.objects.count() == events
+
+
+def test_stage_keys_are_unique_per_type_and_a_new_key_follows_into_steps(desk: Desk) -> None:
+    stage, _item = _signable(desk)
+    with pytest.raises(DomainError) as error:
+        ps.stage_save(**_stage_args(desk, name_en="Again"))
+    assert "already" in _refused(error, "key")
+    ps.stage_save(**_stage_args(desk, stage_id=stage.pk, key="proofs"))
+    take = Transition.objects.get(item_type=_type(desk), key="take")
+    assert take.requires_stages == ["proofs"]
+
+
+def test_a_new_required_stage_blocks_the_step_until_signed(desk: Desk) -> None:
+    _stage, item = _signable(desk)
+    with pytest.raises(TransitionBlocked) as blocked:
+        desk.step(desk.designer, item, "take")
+    assert blocked.value.missing == ["the sign-off of “Proofreading”"]
+    item.refresh_from_db()
+    assert item.status.key == "new"
+    work_services.stage_sign(
+        actor=desk.head, workspace=desk.workspace, item_id=item.pk, stage_key="proofread"
+    )
+    assert desk.step(desk.designer, item, "take").status.key == "in_progress"
+
+
+def test_transition_save_refuses_an_unknown_stage(desk: Desk) -> None:
+    before = _export(desk)
+    with pytest.raises(DomainError) as error:
+        ps.transition_save(**_transition_args(desk, required_stage_keys=["nowhere"]))
+    assert "nowhere" in _refused(error, "requires_stages")
+    assert _export(desk) == before
+
+
+def test_stage_delete_and_its_refusals(desk: Desk) -> None:
+    stage, item = _signable(desk)
+    field = ps.field_save(**_field_args(desk, stage_id=stage.pk))
+    with pytest.raises(DomainError, match="Paper"):  # its fields would go with it
+        ps.stage_delete(actor=desk.head, workspace=desk.workspace, stage_id=stage.pk)
+    ps.field_save(**_field_args(desk, field_id=field.pk, stage_id=None))
+    with pytest.raises(DomainError, match="Take"):  # a step requires it
+        ps.stage_delete(actor=desk.head, workspace=desk.workspace, stage_id=stage.pk)
+    work_services.stage_sign(
+        actor=desk.head, workspace=desk.workspace, item_id=item.pk, stage_key="proofread"
+    )
+    take = Transition.objects.get(item_type=_type(desk), key="take")
+    Transition.objects.filter(pk=take.pk).update(requires_stages=[])
+    before = _export(desk)
+    with pytest.raises(DomainError) as error:  # signed off on an item: history
+        ps.stage_delete(actor=desk.head, workspace=desk.workspace, stage_id=stage.pk)
+    assert "signed off on items (1)" in error.value.message
+    assert _export(desk) == before and SignOff.objects.filter(stage=stage).exists()
+    SignOff.objects.filter(stage=stage).delete()
+    ps.stage_delete(actor=desk.head, workspace=desk.workspace, stage_id=stage.pk)
+    assert not Stage.objects.filter(pk=stage.pk).exists()
+    assert Event.objects.filter(payload__change="stage_deleted").count() == 1
+
+
+def test_only_configurers_edit_stages(desk: Desk) -> None:
+    stage = ps.stage_save(**_stage_args(desk))
+    with pytest.raises(Forbidden):
+        ps.stage_save(**_stage_args(desk, actor=desk.designer, key="other"))
+    with pytest.raises(Forbidden):
+        ps.stage_delete(actor=desk.designer, workspace=desk.workspace, stage_id=stage.pk)
+    assert list(Stage.objects.filter(item_type=_type(desk))) == [stage]
+
+
+# ---------------------------------------------------------------- stage fields and required marks
+
+
+def _order_type(office: Office) -> ItemType:
+    return ItemType.objects.get(workspace=office.workspace, key="order")
+
+
+def _stage(office: Office, key: str) -> Stage:
+    return Stage.objects.get(item_type=_order_type(office), key=key)
+
+
+def _required_names(office: Office, key: str) -> set[str]:
+    return {
+        f.name_en
+        for f in FieldDef.objects.filter(pk__in=ps.stage_required_field_ids(_stage(office, key)))
+    }
+
+
+def _save_stage(office: Office, key: str, **overrides: Any) -> Stage:
+    stage = _stage(office, key)
+    args: dict[str, Any] = {
+        "actor": office.director,
+        "workspace": office.workspace,
+        "item_type_id": stage.item_type_id,
+        "stage_id": stage.pk,
+        "key": stage.key,
+        "name_en": stage.name_en,
+        "name_ru": stage.name_ru,
+        "sign_permission": stage.sign_permission,
+        "position": stage.position,
+    }
+    return ps.stage_save(**args | overrides)
+
+
+def test_required_marks_move_the_stage_rules_between_edit_and_required(office: Office) -> None:
+    technical = _stage(office, "technical")
+    expert = FieldDef.objects.get(item_type=technical.item_type, key="expert")
+    spec = FieldDef.objects.get(item_type=technical.item_type, key="technical_spec")
+    assert _required_names(office, "technical") == {
+        "Expert",
+        "Technical specification",
+        "Spec sent to Dept 3",
+    }
+    _save_stage(office, "technical", required_field_ids=[spec.pk])
+    assert _required_names(office, "technical") == {"Technical specification"}
+    # The head of dept 3 still fills the expert in, it is no longer a condition.
+    assert set(FieldRule.objects.filter(field=expert).values_list("mode", flat=True)) == {"edit"}
+    item = office.order()
+    office.fill(office.manager, item, {"technical_spec": "Scope", "spec_sent": True})
+    office.sign(office.head3, item, "technical")  # no expert chosen: signed all the same
+    _save_stage(office, "technical", required_field_ids=[spec.pk, expert.pk])
+    assert "Expert" in _required_names(office, "technical")
+
+
+def test_a_field_nobody_fills_cannot_be_required(office: Office) -> None:
+    sales = _stage(office, "sales")
+    note = ps.field_save(
+        actor=office.director,
+        workspace=office.workspace,
+        item_type_id=sales.item_type_id,
+        key="sales_note",
+        name_en="Sales note",
+        stage_id=sales.pk,
+    )
+    before = _required_names(office, "sales")
+    with pytest.raises(DomainError) as error:
+        _save_stage(
+            office, "sales", required_field_ids=[*ps.stage_required_field_ids(sales), note.pk]
+        )
+    assert "Sales note" in _refused(error, "required_fields")
+    assert _required_names(office, "sales") == before
+    fee = FieldDef.objects.get(item_type=sales.item_type, key="fee")
+    with pytest.raises(DomainError) as error:  # not a field of this stage
+        _save_stage(office, "finance", required_field_ids=[fee.pk])
+    assert _refused(error, "required_fields")
+
+
+def test_field_stage_and_computed(office: Office) -> None:
+    finance = _stage(office, "finance")
+    item_type = finance.item_type
+    field = ps.field_save(
+        actor=office.director,
+        workspace=office.workspace,
+        item_type_id=item_type.pk,
+        key="share",
+        name_en="Share",
+        kind="number",
+        stage_id=finance.pk,
+    )
+    finance_role = Role.objects.get(workspace=office.workspace, name="Finance")
+    ps.field_rule_set(
+        actor=office.director,
+        workspace=office.workspace,
+        item_type_id=item_type.pk,
+        role_id=finance_role.pk,
+        stage_id=finance.pk,
+        cells={(field.pk, None): "edit"},
+    )
+    rule = FieldRule.objects.get(field=field)
+    assert (rule.stage, rule.role, rule.mode) == (finance, finance_role, "edit")
+    computed_field = ps.field_save(
+        actor=office.director,
+        workspace=office.workspace,
+        item_type_id=item_type.pk,
+        field_id=field.pk,
+        key="share",
+        name_en="Share",
+        kind="number",
+        stage_id=finance.pk,
+        computed_name="percent_of_contract",
+    )
+    assert computed_field.computed == "percent_of_contract"
+    rule.refresh_from_db()
+    assert rule.mode == "read"  # a computed field is never filled in
+    with pytest.raises(DomainError) as error:
+        ps.field_rule_set(
+            actor=office.director,
+            workspace=office.workspace,
+            item_type_id=item_type.pk,
+            role_id=finance_role.pk,
+            stage_id=finance.pk,
+            cells={(field.pk, None): "required"},
+        )
+    assert "computed" in _refused(error, "cells")
+    assert FieldRule.objects.get(field=field).mode == "read"
+    for overrides, name in (({"computed_name": "guess"}, "computed"), ({"stage_id": -1}, "stage")):
+        with pytest.raises(DomainError) as error:
+            ps.field_save(
+                actor=office.director,
+                workspace=office.workspace,
+                item_type_id=item_type.pk,
+                key="other",
+                name_en="Other",
+                **overrides,
+            )
+        assert _refused(error, name)
+    assert not FieldDef.objects.filter(key="other").exists()
+
+
+# ---------------------------------------------------------------- files: stages, rules, computed
+
+
+def _workspace_like(office: Office) -> tuple[Any, Any]:
+    workspace, admin = make_workspace("Elsewhere")
+    taken = set(Role.objects.filter(workspace=workspace).values_list("name", flat=True))
+    for role in Role.objects.filter(workspace=office.workspace).exclude(name__in=taken):
+        make_role(workspace, [], name=role.name)
+    Department.objects.create(workspace=workspace, name="Dept 2")
+    return workspace, admin
+
+
+def test_a_staged_pipeline_round_trips_with_its_comment_rules(office: Office) -> None:
+    department = Department.objects.create(workspace=office.workspace, name="Dept 2")
+    _save_stage(office, "finance", department_id=department.pk)
+    exported = item_type_export(_order_type(office))
+    assert [s["department"] for s in exported["stages"]][:2] == [None, "Dept 2"]
+    archive = next(t for t in exported["transitions"] if t["key"] == "archive")
+    assert archive["requires_stages"] == ["finance", "archive"]
+    percent = next(f for f in exported["fields"] if f["key"] == "contract_percent")
+    assert (percent["stage"], percent["computed"]) == ("finance", "percent_of_contract")
+    assert {"role": "Expert", "sees": "own", "author_roles": []} in exported["message_visibility"]
+    workspace, admin = _workspace_like(office)
+    data = pipeline_file_parse(json.dumps(exported, ensure_ascii=False).encode())
+    imported = ps.pipeline_import(actor=admin, workspace=workspace, data=data)
+    assert item_type_export(imported) == exported
+    # In place: the file's comment rules replace the type's.
+    data["message_visibility"] = [{"role": "Expert", "sees": "all", "author_roles": []}]
+    again = ps.pipeline_import(actor=admin, workspace=workspace, data=data)
+    assert again.pk == imported.pk
+    assert item_type_export(again)["message_visibility"] == data["message_visibility"]
+    assert item_type_export(again) == data
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d["stages"][0].update(department="Nowhere"), "Nowhere"),
+        (lambda d: d["stages"][0].update(sign_permission="work.fly"), "work.fly"),
+        (lambda d: d["message_visibility"].append({"role": "Pilot", "sees": "all"}), "Pilot"),
+        (lambda d: d["message_visibility"][0].update(sees="everything"), "everything"),
+        (
+            lambda d: d["field_rules"].append(
+                {"field": "contract_percent", "mode": "edit", "role": "Finance"}
+            ),
+            "contract_percent",
+        ),
+    ],
+)
+def test_import_refuses_bad_stages_and_rules(office: Office, change: Any, expected: str) -> None:
+    before = item_type_export(_order_type(office))
+    data = json.loads(json.dumps(before))
+    change(data)
+    with pytest.raises(DomainError) as error:
+        ps.pipeline_import(actor=office.director, workspace=office.workspace, data=data)
+    assert expected in _refused(error, "file")
+    assert item_type_export(_order_type(office)) == before
+
+
+# ---------------------------------------------------------------- pages: stages and comment rules
+
+
+def test_the_head_edits_stages_in_the_pages(client: Client, desk: Desk) -> None:
+    _as(client, desk.head)
+    item_type = _type(desk)
+    new_url = reverse("work:pipeline_stage_new", args=[item_type.pk])
+    page = client.get(new_url).content.decode()
+    assert 'name="sign_permission"' in page and 'name="required_fields"' not in page
+    form = {"key": "Proof Read", "name_en": "Proofreading", "position": 0}
+    refused = client.post(new_url, form | {"sign_permission": "work.manage"})
+    assert refused.status_code == 400
+    assert 'class="field has-error"' in refused.content.decode()
+    assert 'value="Proofreading"' in refused.content.decode()
+    assert not Stage.objects.exists()
+    saved = client.post(new_url, form | {"key": "proofread", "sign_permission": "work.manage"})
+    assert saved["Location"] == reverse("work:pipeline_detail", args=[item_type.pk]) + "#stages"
+    stage = Stage.objects.get(item_type=item_type, key="proofread")
+    detail = client.get(reverse("work:pipeline_detail", args=[item_type.pk])).content.decode()
+    assert (
+        "Proofreading" in detail
+        and reverse("work:pipeline_stage_edit", args=[item_type.pk, stage.pk]) in detail
+    )
+    # A step and a field take the stage from their forms.
+    take = Transition.objects.get(item_type=item_type, key="take")
+    step = client.post(
+        reverse("work:pipeline_transition_edit", args=[item_type.pk, take.pk]),
+        {
+            "key": "take",
+            "label_en": take.label_en,
+            "from_status": take.from_status_id,
+            "to_status": take.to_status_id,
+            "permission": take.permission,
+            "requires_stages": ["proofread"],
+            "position": take.position,
+        },
+    )
+    assert step.status_code == 302
+    take.refresh_from_db()
+    assert take.requires_stages == ["proofread"]
+    field = client.post(
+        reverse("work:pipeline_field_new", args=[item_type.pk]),
+        {"key": "proofs", "name_en": "Proofs", "kind": "text", "stage": stage.pk, "position": 9},
+    )
+    assert field.status_code == 302
+    assert FieldDef.objects.get(key="proofs").stage == stage
+    edit = client.get(reverse("work:pipeline_stage_edit", args=[item_type.pk, stage.pk]))
+    assert 'name="required_fields"' in edit.content.decode()
+    assert "data-confirm" in edit.content.decode()
+    # Deleting is refused while a field belongs to it, and says why.
+    delete_url = reverse("work:pipeline_stage_delete", args=[item_type.pk, stage.pk])
+    refused_delete = client.post(delete_url, follow=True)
+    assert "Fields belong to" in refused_delete.content.decode()
+    assert Stage.objects.filter(pk=stage.pk).exists()
+    FieldDef.objects.filter(key="proofs").delete()
+    Transition.objects.filter(pk=take.pk).update(requires_stages=[])
+    assert client.post(delete_url).status_code == 302
+    assert not Stage.objects.filter(pk=stage.pk).exists()
+
+
+def test_the_field_page_offers_the_registered_computations(client: Client, desk: Desk) -> None:
+    _as(client, desk.head)
+    item_type = _type(desk)
+    url = reverse("work:pipeline_field_new", args=[item_type.pk])
+    assert 'value="percent_of_contract"' in client.get(url).content.decode()
+    form = {"key": "share", "name_en": "Share", "kind": "number", "position": 9}
+    refused = client.post(url, form | {"computed": "guess"})
+    assert refused.status_code == 400 and not FieldDef.objects.filter(key="share").exists()
+    assert client.post(url, form | {"computed": "percent_of_contract"}).status_code == 302
+    share = FieldDef.objects.get(key="share")
+    assert share.computed == "percent_of_contract"
+    page = client.get(reverse("work:pipeline_detail", args=[item_type.pk])).content.decode()
+    cell = page.split(f'name="cell-{share.pk}-any"')[1].split("</select>")[0]
+    assert 'value="read"' in cell and 'value="edit"' not in cell
+
+
+def _office_urls(office: Office) -> list[tuple[str, str]]:
+    t = _order_type(office)
+    stage = _stage(office, "finance")
+    rule = MessageVisibilityRule.objects.filter(item_type=t).first()
+    assert rule is not None
+    return [
+        ("get", reverse("work:pipeline_detail", args=[t.pk])),
+        ("get", reverse("work:pipeline_stage_new", args=[t.pk])),
+        ("post", reverse("work:pipeline_stage_new", args=[t.pk])),
+        ("get", reverse("work:pipeline_stage_edit", args=[t.pk, stage.pk])),
+        ("post", reverse("work:pipeline_stage_edit", args=[t.pk, stage.pk])),
+        ("post", reverse("work:pipeline_stage_delete", args=[t.pk, stage.pk])),
+        ("get", reverse("work:pipeline_message_rule_new", args=[t.pk])),
+        ("post", reverse("work:pipeline_message_rule_new", args=[t.pk])),
+        ("get", reverse("work:pipeline_message_rule_edit", args=[t.pk, rule.pk])),
+        ("post", reverse("work:pipeline_message_rule_edit", args=[t.pk, rule.pk])),
+        ("post", reverse("work:pipeline_message_rule_delete", args=[t.pk, rule.pk])),
+    ]
+
+
+def test_stage_and_rule_pages_are_not_found_for_non_configurers(
+    client: Client, office: Office
+) -> None:
+    before = item_type_export(_order_type(office))
+    for user in (office.manager, office.expert, office.head3):
+        _as(client, user)
+        for method, url in _office_urls(office):
+            assert getattr(client, method)(url).status_code == 404, (user, method, url)
+    assert item_type_export(_order_type(office)) == before
+    # Another workspace's configurer does not find them either.
+    _workspace, admin = make_workspace("Other")
+    _as(client, admin)
+    for method, url in _office_urls(office):
+        assert getattr(client, method)(url).status_code == 404, (method, url)
+    assert item_type_export(_order_type(office)) == before
+
+
+def _bodies(office: Office, user: Any, item: Item) -> set[str]:
+    return {m.body for m in message_list(actor=user, workspace=office.workspace, item=item)}
+
+
+def test_an_edited_comment_rule_changes_what_the_expert_sees(
+    client: Client, office: Office
+) -> None:
+    item = office.order()
+    for user, body in ((office.manager, "from the manager"), (office.expert, "from the expert")):
+        message_post(actor=user, workspace=office.workspace, item_id=item.pk, body=body)
+    assert _bodies(office, office.expert, item) == {"from the expert"}
+    item_type = _order_type(office)
+    roles = {r.name: r for r in Role.objects.filter(workspace=office.workspace)}
+    expert_rule = MessageVisibilityRule.objects.get(
+        item_type=item_type, viewer_role=roles["Expert"]
+    )
+    url = reverse("work:pipeline_message_rule_edit", args=[item_type.pk, expert_rule.pk])
+    _as(client, office.director)
+    detail = client.get(reverse("work:pipeline_detail", args=[item_type.pk])).content.decode()
+    assert "Who sees whose comments" in detail and url in detail
+    # Bad input: a message next to the field, and nothing changes.
+    refused = client.post(url, {"viewer_role": roles["Expert"].pk, "sees": "own_and_roles"})
+    assert refused.status_code == 400
+    assert "besides its own" in refused.content.decode()
+    taken = client.post(url, {"viewer_role": roles["Manager"].pk, "sees": "all"})
+    assert taken.status_code == 400 and "already has a rule" in taken.content.decode()
+    expert_rule.refresh_from_db()
+    assert expert_rule.sees == "own"
+    assert _bodies(office, office.expert, item) == {"from the expert"}
+    saved = client.post(
+        url,
+        {
+            "viewer_role": roles["Expert"].pk,
+            "sees": "own_and_roles",
+            "author_roles": [roles["Manager"].pk],
+        },
+    )
+    assert saved.status_code == 302
+    assert _bodies(office, office.expert, item) == {"from the expert", "from the manager"}
+    # Deleting the manager's rule: the manager is left with own messages only.
+    manager_rule = MessageVisibilityRule.objects.get(
+        item_type=item_type, viewer_role=roles["Manager"]
+    )
+    assert _bodies(office, office.manager, item) == {"from the expert", "from the manager"}
+    deleted = client.post(
+        reverse("work:pipeline_message_rule_delete", args=[item_type.pk, manager_rule.pk])
+    )
+    assert deleted.status_code == 302
+    assert _bodies(office, office.manager, item) == {"from the manager"}
+    # And a new rule through the add page.
+    new = client.post(
+        reverse("work:pipeline_message_rule_new", args=[item_type.pk]),
+        {"viewer_role": roles["Manager"].pk, "sees": "all"},
+    )
+    assert new.status_code == 302
+    assert _bodies(office, office.manager, item) == {"from the expert", "from the manager"}
+    changes = Event.objects.filter(verb="work.pipeline_changed").values_list(
+        "payload__change", flat=True
+    )
+    assert list(changes) == ["message_rule_saved", "message_rule_deleted", "message_rule_saved"]
+
+
+def test_the_staged_pipeline_page_query_count_is_flat(client: Client, office: Office) -> None:
+    _as(client, office.director)
+    item_type = _order_type(office)
+    url = reverse("work:pipeline_detail", args=[item_type.pk])
+    client.get(url)  # warm caches (content types, sessions)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(3):
+        ps.stage_save(
+            actor=office.director,
+            workspace=office.workspace,
+            item_type_id=item_type.pk,
+            key=f"extra-{n}",
+            name_en=f"Extra {n}",
+            department_id=Department.objects.create(workspace=office.workspace, name=f"D{n}").pk,
+        )
+        role = make_role(office.workspace, [], name=f"Reader {n}")
+        rule = MessageVisibilityRule.objects.create(
+            item_type=item_type, viewer_role=role, sees="own_and_roles"
+        )
+        rule.author_roles.set(Role.objects.filter(workspace=office.workspace)[:2])
+        item = office.order()
+        office.fill(office.manager, item, test_stages.SALES)
+        office.sign(office.manager, item, "sales")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert page.status_code == 200 and "Extra 2" in page.content.decode()
+    assert len(many) == len(few)

@@ -19,6 +19,7 @@ from pult.presets.services import preset_load
 from pult.work import pipeline_io, services
 from pult.work.exceptions import TransitionBlocked
 from pult.work.models import Item, ItemType, SignOff
+from pult.work.orders import work_item_set_order_parties as set_order_parties
 from tests.conftest import login
 from tests.factories import make_member
 
@@ -58,11 +59,9 @@ class Office:
             item_type_key="order",
             title="Expertise of the plant project",
             values={},
+            contract=self.contract,  # implies its client; the manager defaults to the actor
         )
-        Item.objects.filter(pk=item.pk).update(
-            contract=self.contract, client=self.contract.client, manager=self.manager
-        )
-        item.refresh_from_db()
+        assert (item.client, item.manager) == (self.contract.client, self.manager)
         return item
 
     def fill(self, actor: User, item: Item, values: dict[str, Any]) -> Item:
@@ -203,7 +202,14 @@ def test_percent_of_contract_is_computed_on_save(office: Office) -> None:
 
 def test_percent_is_empty_without_a_contract_sum(office: Office) -> None:
     item = office.order()
-    Item.objects.filter(pk=item.pk).update(contract=None)
+    set_order_parties(
+        actor=office.manager,
+        workspace=office.workspace,
+        item_id=item.pk,
+        client=office.contract.client,
+        contract=None,
+        manager=office.manager,
+    )
     item = office.fill(office.finance, item, {"payment_amount": "30000"})
     assert "contract_percent" not in item.values
 

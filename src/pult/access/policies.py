@@ -15,23 +15,43 @@ if TYPE_CHECKING:
 _CACHE_ATTR = "_pult_permission_cache"
 
 
-def permission_codes(user: User, workspace: Workspace | None) -> frozenset[str]:
-    """The codes the user holds in the workspace (one query, then cached on the user)."""
-    if workspace is None or not user.is_authenticated or not user.is_active:
-        return frozenset()
-    cache: dict[int, frozenset[str]] = user.__dict__.setdefault(_CACHE_ATTR, {})
+def _grants(user: User, workspace: Workspace) -> tuple[frozenset[int], frozenset[str]]:
+    """The user's role ids and permission codes in the workspace: one query (roles
+    left-joined with their grants, so a role without permissions still counts), then
+    cached on the user object for the request."""
+    cache: dict[int, tuple[frozenset[int], frozenset[str]]] = user.__dict__.setdefault(
+        _CACHE_ATTR, {}
+    )
     if workspace.pk not in cache:
-        from pult.access.models import RolePermission
+        from pult.access.models import Role
 
-        cache[workspace.pk] = frozenset(
-            RolePermission.objects.filter(
-                role__workspace=workspace,
-                role__memberships__user=user,
-                role__memberships__workspace=workspace,
-                role__memberships__is_active=True,
-            ).values_list("code", flat=True)
+        rows = list(
+            Role.objects.filter(
+                workspace=workspace,
+                memberships__user=user,
+                memberships__workspace=workspace,
+                memberships__is_active=True,
+            ).values_list("pk", "grants__code")
+        )
+        cache[workspace.pk] = (
+            frozenset(role for role, _code in rows),
+            frozenset(code for _role, code in rows if code),
         )
     return cache[workspace.pk]
+
+
+def permission_codes(user: User, workspace: Workspace | None) -> frozenset[str]:
+    """The codes the user holds in the workspace."""
+    if workspace is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    return _grants(user, workspace)[1]
+
+
+def role_ids(user: User, workspace: Workspace | None) -> frozenset[int]:
+    """The ids of the user's roles in the workspace (active membership only)."""
+    if workspace is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    return _grants(user, workspace)[0]
 
 
 def forget_permissions(user: User) -> None:

@@ -16,9 +16,9 @@ from pult.chat import services as chat_services
 from pult.core.exceptions import NotFound
 from pult.documents import selectors as document_selectors
 from pult.documents import services as document_services
-from pult.work import selectors, services
+from pult.work import orders, policies, selectors, services
 from pult.work.filters import parse_filter
-from pult.work.models import Item, ItemType
+from pult.work.models import FieldMode, Item, ItemType, SignOff
 
 router = Router(tags=["items"])
 
@@ -32,6 +32,11 @@ class StatusOut(Schema):
 class PersonOut(Schema):
     id: int
     full_name: str
+
+
+class RefOut(Schema):
+    id: int
+    name: str
 
 
 class ItemOut(Schema):
@@ -51,6 +56,9 @@ class ItemOut(Schema):
     due_at: datetime | None
     started_at: datetime | None
     closed_at: datetime | None
+    client: RefOut | None = None
+    contract: RefOut | None = None
+    manager: PersonOut | None = None
     url: str
 
 
@@ -64,6 +72,38 @@ class ItemIn(Schema):
     title: str
     values: dict[str, Any] = {}
     outlet: int | None = None
+    # An order for a client (P2): a contract alone implies its client; the manager
+    # defaults to the caller when they may manage orders.
+    client_id: int | None = None
+    contract_id: int | None = None
+    manager_id: int | None = None
+
+
+class ValuesIn(Schema):
+    values: dict[str, Any]
+
+
+class SignedOut(Schema):
+    by: str
+    at: datetime
+
+
+class StageFieldOut(Schema):
+    key: str
+    name: str
+    kind: str
+    value: Any = None
+    mode: str
+    required: bool
+
+
+class StageOut(Schema):
+    key: str
+    name: str
+    signed: SignedOut | None
+    fields: list[StageFieldOut]
+    missing: list[str]
+    can_sign: bool
 
 
 class StepIn(Schema):
@@ -111,8 +151,15 @@ def _person(user: User) -> dict[str, Any]:
     return {"id": user.pk, "full_name": user.full_name}
 
 
-def _item(item: Item, ahead: int | None = None) -> dict[str, Any]:
+def _item(
+    item: Item, ahead: int | None = None, modes: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The item as the API shows it; with `modes` (the field policy for the caller),
+    fields hidden from the caller are left out of `values`."""
     outlet = item.outlet
+    values = item.values
+    if modes is not None:
+        values = {k: v for k, v in values.items() if modes.get(k) != FieldMode.HIDDEN}
     return {
         "id": item.pk,
         "reference": item.reference,
@@ -127,20 +174,35 @@ def _item(item: Item, ahead: int | None = None) -> dict[str, Any]:
         "requester": _person(item.requester),
         "assignees": [_person(u) for u in item.assignees.all()],
         "outlet": f"{outlet.brand.name} · {outlet.city}, №{outlet.number}" if outlet else None,
-        "values": item.values,
+        "values": values,
         "ahead": ahead,
         "submitted_at": item.submitted_at,
         "start_at": item.start_at,
         "due_at": item.due_at,
         "started_at": item.started_at,
         "closed_at": item.closed_at,
+        "client": {"id": item.client.pk, "name": item.client.name} if item.client else None,
+        "contract": {"id": item.contract.pk, "name": item.contract.number}
+        if item.contract
+        else None,
+        "manager": _person(item.manager) if item.manager else None,
         "url": reverse("work:item_detail", args=[item.pk]),
     }
 
 
+def _modes(user: User, item: Item) -> dict[str, str]:
+    return policies.field_modes(
+        actor=user,
+        item_type=item.item_type,
+        status=item.status,
+        item=item,
+        fields=list(item.item_type.fields.all()),
+    )
+
+
 def _detail(user: User, workspace: Workspace, item_id: int) -> dict[str, Any]:
     item = selectors.item_get(actor=user, workspace=workspace, item_id=item_id)
-    return _item(item, selectors.queue_position(item))
+    return _item(item, selectors.queue_position(item), _modes(user, item))
 
 
 def _item_type_key(workspace: Workspace, key: str) -> str:
@@ -159,12 +221,22 @@ def item_list(request: HttpRequest, cursor: int | None = None, limit: int = 50) 
     page = selectors.item_list(
         actor=user, workspace=workspace, flt=flt, cursor=cursor, page_size=limit
     )
-    return {"items": [_item(i) for i in page.rows], "next_cursor": page.next_cursor}
+    modes = policies.field_modes_many(actor=user, items=page.rows)
+    return {
+        "items": [_item(i, modes=modes[i.pk]) for i in page.rows],
+        "next_cursor": page.next_cursor,
+    }
 
 
 @router.post("/items", response={201: ItemOut})
 def item_create(request: HttpRequest, payload: ItemIn) -> Status[Any]:
     user, workspace = _actor(request)
+    parties = orders.order_parties_from_ids(
+        workspace=workspace,
+        client_id=payload.client_id,
+        contract_id=payload.contract_id,
+        manager_id=payload.manager_id,
+    )
     item = services.work_item_submit(
         actor=user,
         workspace=workspace,
@@ -172,6 +244,9 @@ def item_create(request: HttpRequest, payload: ItemIn) -> Status[Any]:
         title=payload.title,
         values=payload.values,
         outlet=services.outlet_for(workspace, payload.outlet),
+        client=parties.client,
+        contract=parties.contract,
+        manager=parties.manager,
     )
     return Status(201, _detail(user, workspace, item.pk))
 
@@ -206,6 +281,92 @@ def item_transition(
         values=payload.values or None,
     )
     return _detail(user, workspace, item_id)
+
+
+def _stages(user: User, item: Item) -> list[dict[str, Any]]:
+    """Each stage with its sign-off, the fields the caller may see (value and mode; hidden
+    fields are left out entirely) and what signing it still needs."""
+    from pult.work.values import is_empty
+
+    modes = _modes(user, item)
+    definitions = list(item.item_type.fields.all())
+    signoffs = {s.stage_id: s for s in SignOff.objects.filter(item=item)}
+    out = []
+    for stage in item.item_type.stages.all():
+        required = {f.key for f in policies.stage_required_fields(item, stage)}
+        signoff = signoffs.get(stage.pk)
+        visible = [
+            f
+            for f in definitions
+            if f.stage_id == stage.pk and modes.get(f.key) != FieldMode.HIDDEN
+        ]
+        out.append(
+            {
+                "key": stage.key,
+                "name": stage.name,
+                "signed": {"by": signoff.signer_name, "at": signoff.signed_at} if signoff else None,
+                "fields": [
+                    {
+                        "key": f.key,
+                        "name": f.name,
+                        "kind": f.kind,
+                        "value": item.values.get(f.key),
+                        "mode": modes[f.key],
+                        "required": f.key in required,
+                    }
+                    for f in visible
+                ],
+                # What signing still needs, among the fields the caller sees (a hidden
+                # field is not named here at all).
+                "missing": []
+                if signoff
+                else [
+                    f.name
+                    for f in visible
+                    if f.key in required and is_empty(item.values.get(f.key))
+                ],
+                "can_sign": signoff is None and policies.can_sign_stage(user, item, stage),
+            }
+        )
+    return out
+
+
+@router.get("/items/{item_id}/stages", response=list[StageOut])
+def stage_list(request: HttpRequest, item_id: int) -> list[dict[str, Any]]:
+    user, workspace = _actor(request)
+    item = selectors.item_get(actor=user, workspace=workspace, item_id=item_id)
+    return _stages(user, item)
+
+
+@router.patch("/items/{item_id}/values", response=ItemOut)
+def item_values(request: HttpRequest, item_id: int, payload: ValuesIn) -> dict[str, Any]:
+    """Change custom field values under the field policy; a refusal (400) names each
+    field in `error.fields`."""
+    user, workspace = _actor(request)
+    selectors.item_get(actor=user, workspace=workspace, item_id=item_id)  # 404 if invisible
+    services.work_item_update(
+        actor=user, workspace=workspace, item_id=item_id, values=payload.values
+    )
+    return _detail(user, workspace, item_id)
+
+
+@router.post("/items/{item_id}/stages/{key}/sign", response=list[StageOut])
+def stage_sign(request: HttpRequest, item_id: int, key: str) -> list[dict[str, Any]]:
+    """Sign the stage off; refused (400, code stage_incomplete) naming the empty
+    required fields in `error.fields`."""
+    user, workspace = _actor(request)
+    selectors.item_get(actor=user, workspace=workspace, item_id=item_id)
+    services.stage_sign(actor=user, workspace=workspace, item_id=item_id, stage_key=key)
+    return _stages(user, selectors.item_get(actor=user, workspace=workspace, item_id=item_id))
+
+
+@router.delete("/items/{item_id}/stages/{key}/sign", response=list[StageOut])
+def stage_unsign(request: HttpRequest, item_id: int, key: str) -> list[dict[str, Any]]:
+    """Withdraw the stage's sign-off (managers only)."""
+    user, workspace = _actor(request)
+    selectors.item_get(actor=user, workspace=workspace, item_id=item_id)
+    services.stage_unsign(actor=user, workspace=workspace, item_id=item_id, stage_key=key)
+    return _stages(user, selectors.item_get(actor=user, workspace=workspace, item_id=item_id))
 
 
 @router.post("/items/{item_id}/urgent", response=ItemOut)

@@ -20,6 +20,7 @@ from pult.api import errors
 from pult.api.auth import api_auth
 from pult.api.clients import router as clients_router
 from pult.api.items import router as items_router
+from pult.api.reminders import router as reminders_router
 from pult.api.schemas import (
     ErrorOut,
     MeOut,
@@ -222,3 +223,5 @@ api.add_router("", roles_router)
 api.add_router("", notifications_router)
 api.add_router("", items_router)
 api.add_router("", clients_router)
+api.add_router("", reminders_router)
+api.add_router("", "pult.api.documents.router")

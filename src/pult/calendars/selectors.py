@@ -5,17 +5,17 @@ take the workspace rather than an actor."""
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from pult.calendars.models import Calendar, CalendarException, WorkingPeriod
+from pult.calendars.models import Calendar, CalendarException, Reminder, WorkingPeriod
 from pult.calendars.worktime import MIDNIGHT, Period, Schedule
 
 if TYPE_CHECKING:
-    from pult.accounts.models import Workspace
+    from pult.accounts.models import User, Workspace
 
 # Dated exceptions loaded around today unless asked otherwise: wide enough for SLA
 # clocks of items open for years and deadlines far ahead, yet a bounded read.
@@ -62,4 +62,18 @@ def schedule_for(
             exceptions[day] = [_parse_period(pair) for pair in periods]
     return Schedule(
         tz=tz, weekly=weekly, exceptions=exceptions, known_from=since, known_until=until
+    )
+
+
+def reminder_list(
+    *, actor: User, workspace: Workspace, since: datetime, until: datetime, limit: int = 500
+) -> list[Reminder]:
+    """The actor's own reminders (not cancelled) with `since <= at < until`, earliest
+    first; nobody else's ever (index reminder_user_at)."""
+    return list(
+        Reminder.objects.filter(
+            workspace=workspace, user=actor, cancelled_at__isnull=True, at__gte=since, at__lt=until
+        )
+        .select_related("target_type")
+        .order_by("at", "pk")[:limit]
     )

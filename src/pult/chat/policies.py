@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Exists, OuterRef, QuerySet
 
 from pult.work import policies as work_policies
 from pult.work.permissions import MANAGE, VIEW_ALL
@@ -19,31 +21,44 @@ def can_see_internal_notes(actor: User, workspace: Workspace) -> bool:
     return bool(actor.is_authenticated) and work_policies.can_see_all_items(actor, workspace)
 
 
+def _internal_note_grants(workspace: Workspace) -> QuerySet[Any]:
+    from pult.access.models import RolePermission
+
+    return RolePermission.objects.filter(
+        code__in=(VIEW_ALL, MANAGE),
+        role__workspace=workspace,
+        role__memberships__workspace=workspace,
+        role__memberships__is_active=True,
+        role__memberships__user__is_active=True,
+    )
+
+
 def internal_note_reader_ids(workspace: Workspace, user_ids: Iterable[int]) -> set[int]:
     """Of these people, those for whom `can_see_internal_notes` holds: the same rule
     (see every item, or manage items) in one query, for lists of readers or recipients."""
-    from pult.access.models import RolePermission
-
     return set(
-        RolePermission.objects.filter(
-            code__in=(VIEW_ALL, MANAGE),
-            role__workspace=workspace,
-            role__memberships__workspace=workspace,
-            role__memberships__is_active=True,
-            role__memberships__user__is_active=True,
-            role__memberships__user_id__in=list(user_ids),
-        ).values_list("role__memberships__user_id", flat=True)
+        _internal_note_grants(workspace)
+        .filter(role__memberships__user_id__in=list(user_ids))
+        .values_list("role__memberships__user_id", flat=True)
     )
+
+
+def sees_internal_notes(workspace: Workspace, user: OuterRef) -> Exists:
+    """`can_see_internal_notes` for the user a row points at, as an SQL condition."""
+    return Exists(_internal_note_grants(workspace).filter(role__memberships__user=user))
 
 
 def can_post_internal_note(actor: User, workspace: Workspace) -> bool:
     return can_see_internal_notes(actor, workspace)
 
 
-def can_post_message(actor: User, item: Item) -> bool:
-    """Anyone who can see the item may write in its chat."""
+def can_post_message(actor: User, item: Item, *, item_is_visible: bool = False) -> bool:
+    """Anyone who can see the item may write in its chat (`item_is_visible` when the
+    caller has just fetched it through the item's visibility selector)."""
     if not actor.is_authenticated or not actor.is_active:
         return False
+    if item_is_visible:
+        return True
     from pult.work.selectors import item_visible_to
 
     return item_visible_to(actor, item.workspace).filter(pk=item.pk).exists()

@@ -146,18 +146,18 @@ def reader_list(*, workspace: Workspace, item: Item) -> list[Reader]:
     """Everyone's read marks in the item's chat (the caller has fetched the item through
     its selector). Marks of staff may point at internal notes; only the position is
     exposed, never the note."""
-    reads = list(
+    reads = (
         MessageRead.objects.filter(item=item)
         .select_related("user", "last_read_message")
+        .annotate(sees_internal=policies.sees_internal_notes(workspace, OuterRef("user")))
         .order_by("user__full_name", "user_id")
     )
-    staff = policies.internal_note_reader_ids(workspace, (read.user_id for read in reads))
     return [
         Reader(
             user=read.user,
             message_id=read.last_read_message_id,
             key=read.last_read_message.sort_key if read.last_read_message else None,
-            sees_internal=read.user_id in staff,
+            sees_internal=read.sees_internal,
         )
         for read in reads
     ]
@@ -279,10 +279,10 @@ def chat_context(*, actor: User, workspace: Workspace, item: Item) -> dict[str, 
         "chat_last_id": page[-1].pk if page else None,
         "chat_readers": marks,
         "chat_my_last_read_id": mine.message_id if mine else None,
-        "chat_can_post": policies.can_post_message(actor, item),
+        # The caller fetched the item through its visibility selector.
+        "chat_can_post": policies.can_post_message(actor, item, item_is_visible=True),
         "chat_can_post_internal": policies.can_post_internal_note(actor, workspace),
         # Files are source files of the item: the documents app decides who may add them.
         "chat_can_attach": documents_policies.can_add_input_attachment(actor, item),
         "chat_max_files": MAX_FILES,
     }
-

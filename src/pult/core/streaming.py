@@ -11,7 +11,7 @@ the ones inside it are sync, which ours are."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, cast
 
 import django
 from asgiref.sync import sync_to_async
@@ -22,15 +22,19 @@ _END = object()
 
 
 async def _one_chunk_at_a_time(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
-    step = sync_to_async(next, thread_sensitive=True)
-    while (chunk := await step(chunks, _END)) is not _END:
-        yield chunk
+    def step() -> object:
+        return next(chunks, _END)
+
+    read = sync_to_async(step, thread_sensitive=True)
+    while (chunk := await read()) is not _END:
+        yield cast(bytes, chunk)
 
 
 class StreamingASGIHandler(ASGIHandler):
     async def send_response(self, response: HttpResponseBase, send: Any) -> None:
         if isinstance(response, StreamingHttpResponse) and not response.is_async:
-            response.streaming_content = _one_chunk_at_a_time(iter(response.streaming_content))
+            chunks = cast(Iterator[bytes], response.streaming_content)
+            response.streaming_content = _one_chunk_at_a_time(iter(chunks))
         await super().send_response(response, send)
 
 

@@ -42,5 +42,56 @@ register_verbs(
         _("Material removed"),
     ),
 )
+# Versioned documents: events of a contract's documents target its client (the client's
+# timeline), those of an order's documents the order; both follow their target's
+# visibility.
+register_verbs(
+    Verb(
+        "documents.contract_document_added",
+        _("%(actor)s added the document %(title)s to the contract %(contract)s of %(target)s"),
+        _("Contract document added"),
+    ),
+    Verb(
+        "documents.contract_document_version_added",
+        _(
+            "%(actor)s uploaded version %(number)s of the document %(title)s "
+            "(contract %(contract)s of %(target)s)"
+        ),
+        _("New version of a contract document"),
+    ),
+    Verb(
+        "documents.contract_document_renamed",
+        _(
+            "%(actor)s renamed the document %(before)s to %(title)s "
+            "(contract %(contract)s of %(target)s)"
+        ),
+        _("Contract document renamed"),
+    ),
+    Verb(
+        "documents.contract_document_removed",
+        _("%(actor)s removed the document %(title)s from the contract %(contract)s of %(target)s"),
+        _("Contract document removed"),
+    ),
+    Verb(
+        "documents.item_document_added",
+        _("%(actor)s added the document %(title)s to %(target)s"),
+        _("Order document added"),
+    ),
+    Verb(
+        "documents.item_document_version_added",
+        _("%(actor)s uploaded version %(number)s of the document %(title)s to %(target)s"),
+        _("New version of an order document"),
+    ),
+    Verb(
+        "documents.item_document_renamed",
+        _("%(actor)s renamed the document %(before)s to %(title)s on %(target)s"),
+        _("Order document renamed"),
+    ),
+    Verb(
+        "documents.item_document_removed",
+        _("%(actor)s removed the document %(title)s from %(target)s"),
+        _("Order document removed"),
+    ),
+)
 register_visibility(Article, article_visible_to)
 register_visibility(Material, material_visible_to)

@@ -16,6 +16,7 @@ from typing import IO
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -26,6 +27,11 @@ from pult.core.exceptions import DomainError
 ALLOWED_HINT = gettext_lazy(
     "images (JPEG, PNG, GIF, WebP, TIFF), PDF, Word, Excel, PowerPoint, OpenDocument, "
     "Photoshop, Illustrator, EPS, CorelDRAW and InDesign files"
+)
+
+# Contract and order documents (issue 4): what an office sends and signs, nothing else.
+OFFICE_HINT = gettext_lazy(
+    "PDF, Word (.doc, .docx), Excel (.xls, .xlsx) and images (JPEG, PNG, GIF, WebP, TIFF)"
 )
 
 THUMBNAIL_SIDE = 320
@@ -70,6 +76,10 @@ ODP = FileType("odp", "application/vnd.oasis.opendocument.presentation", ("odp",
 DOC = FileType("doc", "application/msword", ("doc",))
 XLS = FileType("xls", "application/vnd.ms-excel", ("xls",))
 PPT = FileType("ppt", "application/vnd.ms-powerpoint", ("ppt",))
+
+OFFICE_TYPES = frozenset(
+    {"pdf", "doc", "docx", "xls", "xlsx", "png", "jpeg", "gif", "webp", "tiff"}
+)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _INDD_MAGIC = bytes.fromhex("0606edf5d81d46e5bd31efe7fe74b71d")
@@ -229,9 +239,16 @@ def _reencode(upload: IO[bytes], file_type: FileType) -> bytes:
     return buffer.getvalue()
 
 
-def check_upload(upload: UploadedFile) -> CheckedFile:
+def check_upload(
+    upload: UploadedFile,
+    *,
+    allowed: frozenset[str] | None = None,
+    allowed_hint: str | Promise = ALLOWED_HINT,
+) -> CheckedFile:
     """Accept an upload by its content and size, or raise a DomainError naming the problem.
 
+    `allowed` narrows the accepted types to these `FileType.key`s (e.g. OFFICE_TYPES);
+    `allowed_hint` is what the refusal tells the person to upload instead.
     Nothing is written anywhere: the caller stores `content` once all checks passed.
     """
     limit = max_upload_bytes()
@@ -248,10 +265,10 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
             % {"size": f"{size / (1024 * 1024):.1f}", "limit": limit // (1024 * 1024)}
         )
     file_type = sniff(upload)
-    if file_type is None:
+    if file_type is None or (allowed is not None and file_type.key not in allowed):
         raise _refuse(
             _("“%(name)s” is not a file type we accept. Upload %(allowed)s.")
-            % {"name": (upload.name or "")[:100], "allowed": ALLOWED_HINT}
+            % {"name": (upload.name or "")[:100], "allowed": allowed_hint}
         )
     name = _display_name(upload.name or "", file_type)
     if file_type.is_image:

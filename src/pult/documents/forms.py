@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pult.documents.files import ALLOWED_HINT
+from pult.documents.files import ALLOWED_HINT, OFFICE_HINT
 from pult.documents.models import AttachmentKind, MaterialCategory
 from pult.parties.models import Brand
 
@@ -61,3 +61,30 @@ class MaterialForm(forms.Form):
             workspace=workspace
         ).order_by("name")
         self.fields["brand"].queryset = Brand.objects.filter(workspace=workspace).order_by("name")  # type: ignore[attr-defined]
+
+
+class DocumentForm(forms.Form):
+    """A new document of a contract or an order: its first version."""
+
+    file = forms.FileField(label=_("File"), help_text=OFFICE_HINT)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Taken from the file name when empty."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class DocumentVersionForm(forms.Form):
+    file = forms.FileField(label=_("File"), help_text=OFFICE_HINT)
+    note = forms.CharField(
+        label=_("What changed"),
+        max_length=500,
+        required=False,
+        help_text=_("E.g. “signed by the client”."),
+    )
+
+
+class DocumentRenameForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)

@@ -1,4 +1,5 @@
-"""Files attached to work items, the knowledge base and the ready-materials library.
+"""Files attached to work items, versioned documents of contracts and orders, the
+knowledge base and the ready-materials library.
 
 Every file lives on the default (private) storage under a random name inside its
 workspace's folder; it only leaves through a permission-checked view.
@@ -29,6 +30,10 @@ def attachment_upload_to(instance: Any, filename: str) -> str:
 
 def material_upload_to(instance: Any, filename: str) -> str:
     return _random_path(instance.workspace_id, "materials", filename)
+
+
+def document_version_upload_to(instance: Any, filename: str) -> str:
+    return _random_path(instance.workspace_id, "versions", filename)
 
 
 def thumbnail_upload_to(instance: Any, filename: str) -> str:
@@ -174,3 +179,109 @@ class Material(models.Model):
     @property
     def tag_list(self) -> list[str]:
         return [t for t in (p.strip() for p in self.tags.split(",")) if t]
+
+
+class Document(models.Model):
+    """A versioned document kept on exactly one contract or one order (work item).
+
+    Its versions are numbered 1..n; `current_version` is the highest, advanced under a
+    row lock on this document so that two uploads at once get n+1 and n+2.
+    """
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    # Contracts are never deleted (orders point at them too); a contract's documents
+    # would keep it anyway.
+    contract = models.ForeignKey(
+        "parties.Contract",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("contract"),
+    )
+    item = models.ForeignKey(
+        "work.Item",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("order"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    current_version = models.PositiveIntegerField(_("current version"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # When the current version was uploaded: lists show the freshest first.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(contract__isnull=False, item__isnull=True)
+                    | models.Q(contract__isnull=True, item__isnull=False)
+                ),
+                name="document_contract_xor_item",
+            ),
+        ]
+        indexes = [
+            # A contract's and an order's documents, freshest first.
+            models.Index(
+                fields=["workspace", "contract", "-updated_at"],
+                name="document_ws_contract",
+                condition=models.Q(contract__isnull=False),
+            ),
+            models.Index(
+                fields=["workspace", "item", "-updated_at"],
+                name="document_ws_item",
+                condition=models.Q(item__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DocumentVersion(models.Model):
+    """One uploaded file of a document; never changed once written."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="versions", verbose_name=_("document")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    file = models.FileField(_("file"), upload_to=document_version_upload_to, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    note = models.CharField(_("what changed"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        constraints = [
+            # Also the index of a document's history, newest first (read backwards).
+            models.UniqueConstraint(
+                fields=["workspace", "document", "number"], name="document_version_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="document_version_number_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} v{self.number}"

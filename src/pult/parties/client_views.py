@@ -26,6 +26,7 @@ from pult.parties import client_selectors as selectors
 from pult.parties import client_services as services
 from pult.parties import forms, policies
 from pult.parties.models import Client, ClientStatus, Contract
+from pult.work.order_selectors import can_file_orders
 
 
 def _viewer(request: WorkspaceRequest) -> User:
@@ -197,6 +198,7 @@ def _client_page(
             "contacts": contacts,
             "contracts": list(client.contracts.all()),
             "orders": selectors.client_orders(actor=actor, workspace=workspace, client=client),
+            "can_file_order": can_file_orders(actor, workspace),
             "statuses": ClientStatus.choices,
             "can_manage": can_manage,
             "edit_form": edit_form,

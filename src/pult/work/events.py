@@ -53,6 +53,11 @@ register_verbs(
         _("Sign-off withdrawn"),
     ),
     Verb(
+        "work.order_parties_changed",
+        _("%(actor)s set %(target)s for %(client)s, contract %(contract)s, manager %(manager)s"),
+        _("Client of an order changed"),
+    ),
+    Verb(
         "work.pipeline_changed",
         _("%(actor)s changed the pipeline “%(target)s”"),
         _("Pipeline changed"),

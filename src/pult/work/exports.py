@@ -10,7 +10,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pult.work.models import FieldDef, Item
+from pult.work.models import FieldDef, FieldMode, Item
 from pult.work.values import display_value
 
 
@@ -37,7 +37,7 @@ def _when(moment: Any) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def _row(item: Item, fields: list[FieldDef]) -> list[str]:
+def _row(item: Item, fields: list[FieldDef], modes: dict[str, str]) -> list[str]:
     outlet = item.outlet
     return [
         item.reference,
@@ -53,7 +53,12 @@ def _row(item: Item, fields: list[FieldDef]) -> list[str]:
         _when(item.start_at),
         _when(item.due_at),
         _when(item.closed_at),
-        *[_safe(display_value(f, item.values.get(f.key))) for f in fields],
+        *[
+            ""
+            if modes.get(f.key) == FieldMode.HIDDEN
+            else _safe(display_value(f, item.values.get(f.key)))
+            for f in fields
+        ],
     ]
 
 
@@ -67,30 +72,31 @@ class _Echo:
         return value
 
 
-def csv_response(
-    rows: Iterable[Item], fields: list[FieldDef], *, filename: str
-) -> StreamingHttpResponse:
+Rows = Iterable[tuple[Item, dict[str, str]]]  # each item with the reader's field policy
+
+
+def csv_response(rows: Rows, fields: list[FieldDef], *, filename: str) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:
         yield "\ufeff"  # Excel opens UTF-8 CSV correctly only with a BOM
         yield writer.writerow(_header(fields))
-        for item in rows:
-            yield writer.writerow([_safe(cell) for cell in _row(item, fields)])
+        for item, modes in rows:
+            yield writer.writerow([_safe(cell) for cell in _row(item, fields, modes)])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def xlsx_response(rows: Iterable[Item], fields: list[FieldDef], *, filename: str) -> HttpResponse:
+def xlsx_response(rows: Rows, fields: list[FieldDef], *, filename: str) -> HttpResponse:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Requests")[:31])
     sheet.append(_header(fields))
-    for item in rows:
-        sheet.append([_safe(cell) for cell in _row(item, fields)])
+    for item, modes in rows:
+        sheet.append([_safe(cell) for cell in _row(item, fields, modes)])
     response = HttpResponse(
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

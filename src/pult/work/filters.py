@@ -94,17 +94,33 @@ def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def _text_match(text: str) -> Q:
+    """The find box: an order's number, its title or task text, its client's company name
+    or its contract's number. Client and contract are matched in subqueries of their own
+    tables (trigram GIN indexes client_name_trgm and contract_number_trgm serve the
+    ILIKE), so the item scan stays on the workspace's indexes instead of OR-ing joins."""
+    from pult.parties.models import Client, Contract
+
+    match = Q(title__icontains=text) | Q(values__texts__icontains=text)
+    # "42" or "ORD-00042": with a prefix, only that type's number (so a contract
+    # number such as "X-1" does not also bring order 1).
+    prefix, _dash, number = text.rpartition("-")
+    if number.isdecimal() and len(number) <= 9:  # fits the integer column
+        by_number = Q(number=int(number))
+        if prefix:
+            by_number &= Q(item_type__number_prefix__iexact=prefix)
+        match |= by_number
+    match |= Q(client_id__in=Client.objects.filter(name__icontains=text).values("pk"))
+    match |= Q(contract_id__in=Contract.objects.filter(number__icontains=text).values("pk"))
+    return match
+
+
 def apply_filter(items: QuerySet[Item], flt: ItemFilter) -> QuerySet[Item]:
     """Narrow an already visibility-scoped queryset by the filter."""
     if flt.item_type:
         items = items.filter(item_type_id=flt.item_type)
     if flt.q:
-        text = flt.q
-        match = Q(title__icontains=text) | Q(values__texts__icontains=text)
-        number = text.rsplit("-", 1)[-1]
-        if number.isdigit():
-            match |= Q(number=int(number))
-        items = items.filter(match)
+        items = items.filter(_text_match(flt.q))
     if flt.status:
         items = items.filter(status__key__in=flt.status)
     if flt.category == "active":

@@ -138,3 +138,49 @@ class DatesForm(forms.Form):
 class SavedViewForm(forms.Form):
     name = forms.CharField(label=_("Name of the view"), max_length=80)
     query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
+
+def _choice(label: Any, choices: list[tuple[int, str]]) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("", "—"), *choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+
+class OrderForm(ValuesForm):
+    """An order for a client: title, the client's contract, the responsible manager and
+    whatever custom fields the type requires when filed. The service checks them again."""
+
+    title = forms.CharField(label=_("Short title"), max_length=300)
+
+    def __init__(
+        self,
+        *args: Any,
+        contracts: list[tuple[int, str]],
+        managers: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contract"] = _choice(_("Contract"), contracts)
+        self.fields["manager"] = _choice(_("Manager"), managers)
+        self.order_fields(["title", "contract", "manager"])
+
+
+class OrderPartiesForm(forms.Form):
+    """The client, contract and manager of an existing order."""
+
+    client = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(
+        self,
+        *args: Any,
+        contracts: list[tuple[int, str]],
+        managers: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contract"] = _choice(_("Contract"), contracts)
+        self.fields["manager"] = _choice(_("Manager"), managers)

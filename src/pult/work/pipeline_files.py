@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy
 
 from pult.access.catalogue import all_codes
 from pult.access.models import Role
+from pult.chat.rule_services import message_visibility_replace
 from pult.core.exceptions import DomainError
 from pult.work.models import FieldDef, FieldRule, ItemType, SlaRule, Stage, Status, Transition
-from pult.work.pipeline_io import FORMAT
+from pult.work.pipeline_io import FORMAT, departments_by_name
 
 # One palette for the whole product (the badge-* classes of pult.css).
 PALETTE = {
@@ -148,6 +149,14 @@ def shape_errors(data: Mapping[str, Any]) -> list[str]:
             errors.append(_("unknown colour “%(v)s”") % {"v": s.get("colour")})
         if s.get("icon", "circle-stack") not in ICONS:
             errors.append(_("unknown icon “%(v)s”") % {"v": s.get("icon")})
+    for st in _list_of_dicts(data, "stages", []):
+        if st.get("sign_permission") and st["sign_permission"] not in all_codes():
+            errors.append(_("unknown permission “%(v)s”") % {"v": st["sign_permission"]})
+        if not isinstance(st.get("department") or "", str):
+            errors.append(_("stage “%(v)s”: bad department") % {"v": st.get("key")})
+    for rule in _list_of_dicts(data, "message_visibility", errors):
+        if not isinstance(rule.get("role"), str):
+            errors.append(_("a comment rule must name a role"))
     steps = set()
     for t in _list_of_dicts(data, "transitions", []):
         if bad_key(t.get("key"), _("step")) or not isinstance(t.get("to"), str):
@@ -225,6 +234,7 @@ def item_type_replace(item_type: ItemType, data: Mapping[str, Any]) -> None:
         )
     file_stages = data.get("stages") or []
     item_type.stages.exclude(key__in=[s["key"] for s in file_stages]).delete()
+    departments = departments_by_name(workspace)
     stages: dict[str, Stage] = {}
     for position, st in enumerate(file_stages):
         name_en, name_ru = _names(st.get("name"))
@@ -235,6 +245,7 @@ def item_type_replace(item_type: ItemType, data: Mapping[str, Any]) -> None:
                 "name_en": name_en,
                 "name_ru": name_ru,
                 "position": position,
+                "department": departments[st["department"]] if st.get("department") else None,
                 "sign_permission": st.get("sign_permission", ""),
             },
         )
@@ -304,3 +315,5 @@ def item_type_replace(item_type: ItemType, data: Mapping[str, Any]) -> None:
     if item_type.skill_field not in fields:
         item_type.skill_field = ""
     item_type.save()
+    if "message_visibility" in data:  # older files keep the rules there are
+        message_visibility_replace(item_type=item_type, rows=data["message_visibility"])

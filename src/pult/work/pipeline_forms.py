@@ -10,8 +10,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pult.access.catalogue import permission_groups
-from pult.work import guards
-from pult.work.models import FieldDef, FieldKind, Status, StatusCategory
+from pult.access.models import Role
+from pult.accounts.models import Department
+from pult.chat.models import MessageSees
+from pult.work import computed, guards
+from pult.work.models import FieldDef, FieldKind, Stage, Status, StatusCategory
 from pult.work.pipeline_services import ICONS, PALETTE
 
 _KEY_HELP = _("Latin letters, digits, “-” and “_”; used in files and addresses.")
@@ -76,12 +79,56 @@ class StatusForm(forms.Form):
     position = _position_field()
 
 
-def permission_choices() -> list[Any]:
+def permission_choices(empty: Any = None) -> list[Any]:
     """The catalogue as grouped choices; empty = nobody by permission."""
-    return [("", _("— no permission (managers, requester or assignee) —"))] + [
+    return [("", empty or _("— no permission (managers, requester or assignee) —"))] + [
         (str(group.title), [(p.code, str(p.label)) for p in group.permissions])
         for group in permission_groups()
     ]
+
+
+def _choices(form: forms.Form, name: str, choices: list[Any]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
+class StageForm(forms.Form):
+    key = _key_field()
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200)
+    name_ru = forms.CharField(label=_("Name (Russian)"), max_length=200, required=False)
+    department = forms.TypedChoiceField(
+        label=_("Department"), coerce=int, empty_value=None, required=False
+    )
+    sign_permission = forms.ChoiceField(
+        label=_("Who signs it off: holders of the permission"), required=False
+    )
+    required_fields = forms.TypedMultipleChoiceField(
+        label=_("Fields required for the sign-off"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The stage's own fields (a field's stage is set on the field). A required field "
+            "is one its editors must fill in before anyone may sign the stage off."
+        ),
+    )
+    position = _position_field()
+
+    def __init__(
+        self,
+        *args: Any,
+        departments: list[Department],
+        stage_fields: list[FieldDef] | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "department", [("", _("— none —")), *((d.pk, d.name) for d in departments)])
+        _choices(self, "sign_permission", permission_choices(_("— no permission (managers) —")))
+        if stage_fields is None:  # a new stage has no fields yet
+            del self.fields["required_fields"]
+        else:
+            _choices(self, "required_fields", [(f.pk, f.name) for f in stage_fields])
 
 
 class TransitionForm(forms.Form):
@@ -105,10 +152,18 @@ class TransitionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The step is refused, naming what is missing, until each one holds."),
     )
+    requires_stages = forms.MultipleChoiceField(
+        label=_("Stages signed off first"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The step is refused, naming each stage, until they are signed off."),
+    )
     needs_comment = forms.BooleanField(label=_("A comment is required"), required=False)
     position = _position_field()
 
-    def __init__(self, *args: Any, statuses: list[Status], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, statuses: list[Status], stages: list[Stage], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         choices = [(s.pk, s.name) for s in statuses]
         from_field = self.fields["from_status"]
@@ -123,6 +178,9 @@ class TransitionForm(forms.Form):
         guard_field = self.fields["guards"]
         assert isinstance(guard_field, forms.MultipleChoiceField)
         guard_field.choices = [(name, name) for name in guards.names()]
+        _choices(self, "requires_stages", [(st.key, st.name) for st in stages])
+        if not stages:
+            del self.fields["requires_stages"]
 
 
 class FieldDefForm(forms.Form):
@@ -139,7 +197,45 @@ class FieldDefForm(forms.Form):
     )
     help_en = forms.CharField(label=_("Hint (English)"), max_length=300, required=False)
     help_ru = forms.CharField(label=_("Hint (Russian)"), max_length=300, required=False)
+    stage = forms.TypedChoiceField(
+        label=_("Stage"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Filled in at this stage; read-only once the stage is signed off."),
+    )
+    computed = forms.ChoiceField(
+        label=_("Computed by"),
+        required=False,
+        help_text=_("A computed field is never typed in: it is worked out on every save."),
+    )
     position = _position_field()
+
+    def __init__(self, *args: Any, stages: list[Stage], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "stage", [("", _("— no stage —")), *((st.pk, st.name) for st in stages)])
+        _choices(
+            self,
+            "computed",
+            [("", _("— typed in —")), *((name, name) for name in computed.names())],
+        )
+
+
+class MessageRuleForm(forms.Form):
+    viewer_role = forms.TypedChoiceField(label=_("Viewer role"), coerce=int)
+    sees = forms.ChoiceField(label=_("Sees"), choices=MessageSees.choices)
+    author_roles = forms.TypedMultipleChoiceField(
+        label=_("Authors whose messages they also see"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only for “own messages and those of the chosen roles”."),
+    )
+
+    def __init__(self, *args: Any, roles: list[Role], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "viewer_role", [(r.pk, r.name) for r in roles])
+        _choices(self, "author_roles", [(r.pk, r.name) for r in roles])
 
 
 class PipelineImportForm(forms.Form):

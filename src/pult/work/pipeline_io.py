@@ -12,6 +12,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pult.access.models import Role
+from pult.accounts.models import Department
+from pult.chat.rule_selectors import message_visibility_rows
+from pult.chat.rule_services import message_visibility_errors, message_visibility_replace
 from pult.core.exceptions import DomainError
 from pult.work import computed, guards
 from pult.work.models import (
@@ -73,12 +76,14 @@ def item_type_import(*, workspace: Any, data: dict[str, Any]) -> ItemType:
             position=position,
             **_names(s),
         )
+    departments = departments_by_name(workspace)
     stages = {}
     for position, st in enumerate(data.get("stages", [])):
         stages[st["key"]] = Stage.objects.create(
             item_type=item_type,
             key=st["key"],
             position=position,
+            department=departments[st["department"]] if st.get("department") else None,
             sign_permission=st.get("sign_permission", ""),
             **_names(st),
         )
@@ -136,7 +141,14 @@ def item_type_import(*, workspace: Any, data: dict[str, Any]) -> ItemType:
             start_within_hours=sla["start_hours"],
             finish_within_hours=sla["finish_hours"],
         )
+    if "message_visibility" in data:  # older files leave the rules to the preset
+        message_visibility_replace(item_type=item_type, rows=data["message_visibility"])
     return item_type
+
+
+def departments_by_name(workspace: Any) -> dict[str, Department]:
+    """A file names a stage's department by name (ids differ between workspaces)."""
+    return {d.name: d for d in Department.objects.filter(workspace=workspace).order_by("-pk")}
 
 
 def _check(workspace: Any, data: dict[str, Any]) -> list[str]:
@@ -150,6 +162,12 @@ def _check(workspace: Any, data: dict[str, Any]) -> list[str]:
     stage_keys = {s["key"] for s in data.get("stages", [])}
     field_keys = {f["key"] for f in data.get("fields", [])}
     role_names = set(Role.objects.filter(workspace=workspace).values_list("name", flat=True))
+    department_names = set(departments_by_name(workspace))
+    for st in data.get("stages", []):
+        if st.get("department") and st["department"] not in department_names:
+            errors.append(_("unknown department “%(v)s”") % {"v": st["department"]})
+    errors += message_visibility_errors(data.get("message_visibility") or [], role_names)
+    computed_keys = {f["key"] for f in data.get("fields", []) if f.get("computed")}
     if sum(bool(s.get("initial")) for s in data["statuses"]) != 1:
         errors.append(_("exactly one status must be the initial one"))
     for s in data["statuses"]:
@@ -182,11 +200,18 @@ def _check(workspace: Any, data: dict[str, Any]) -> list[str]:
             errors.append(_("unknown role “%(v)s”") % {"v": rule["role"]})
         if rule.get("mode") not in FieldMode.values:
             errors.append(_("unknown field mode “%(v)s”") % {"v": rule.get("mode")})
+        elif rule["mode"] in (FieldMode.EDIT, FieldMode.REQUIRED):
+            errors += [
+                _("field “%(v)s” is computed and cannot be filled in") % {"v": k}
+                for k in keys
+                if k in computed_keys
+            ]
     return errors
 
 
 def item_type_export(item_type: ItemType) -> dict[str, Any]:
-    """The importable form of a work-item type (statuses, steps, fields, rules, SLA)."""
+    """The importable form of a work-item type: statuses, stages, steps, fields, the field
+    policy, SLA and who sees whose comments."""
 
     def names(obj: Any, key: str = "name") -> dict[str, str]:
         return {"en": getattr(obj, f"{key}_en"), "ru": getattr(obj, f"{key}_ru")}
@@ -213,8 +238,13 @@ def item_type_export(item_type: ItemType) -> dict[str, Any]:
             for s in item_type.statuses.all()
         ],
         "stages": [
-            {"key": s.key, "name": names(s), "sign_permission": s.sign_permission}
-            for s in item_type.stages.all()
+            {
+                "key": s.key,
+                "name": names(s),
+                "department": s.department.name if s.department else None,
+                "sign_permission": s.sign_permission,
+            }
+            for s in item_type.stages.select_related("department")
         ],
         "transitions": [
             {
@@ -266,4 +296,5 @@ def item_type_export(item_type: ItemType) -> dict[str, Any]:
             }
             for r in item_type.sla_rules.all()
         ],
+        "message_visibility": message_visibility_rows(item_type),
     }

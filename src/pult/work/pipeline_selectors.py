@@ -6,14 +6,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, IntegerField, Model, OuterRef, Subquery
+from django.db.models import Count, F, IntegerField, Model, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from pult.access.catalogue import permission_groups
 from pult.access.models import Role
 from pult.core.exceptions import NotFound
 from pult.work import policies
-from pult.work.models import FieldDef, FieldRule, Item, ItemType, Status, Transition
+from pult.work.models import (
+    FieldDef,
+    FieldMode,
+    FieldRule,
+    Item,
+    ItemType,
+    SignOff,
+    Stage,
+    Status,
+    Transition,
+)
 
 if TYPE_CHECKING:
     from pult.accounts.models import User, Workspace
@@ -72,6 +82,36 @@ def status_rows(item_type: ItemType) -> list[Status]:
     )
 
 
+def stage_rows(item_type: ItemType, fields: list[FieldDef]) -> list[Stage]:
+    """Stages with their department, `signoff_count`, and `own_fields` / `required`
+    (the fields required for the sign-off): two queries whatever the number of items."""
+    signoffs = (
+        SignOff.objects.filter(stage=OuterRef("pk"))
+        .order_by()
+        .values("stage")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    stages: list[Stage] = list(
+        item_type.stages.select_related("department").annotate(
+            signoff_count=Coalesce(Subquery(signoffs, output_field=IntegerField()), 0)
+        )
+    )
+    # The rules `policies.stage_required_fields` reads: of the field's stage, or of none.
+    required = set(
+        FieldRule.objects.filter(
+            field__item_type=item_type, field__stage__isnull=False, mode=FieldMode.REQUIRED
+        )
+        .filter(Q(stage_id=F("field__stage_id")) | Q(stage__isnull=True))
+        .values_list("field_id", flat=True)
+    )
+    for stage in stages:
+        own = [f for f in fields if f.stage_id == stage.pk]
+        stage.own_fields = own  # type: ignore[attr-defined]
+        stage.required = [f for f in own if f.pk in required]  # type: ignore[attr-defined]
+    return stages
+
+
 def transition_rows(item_type: ItemType) -> list[Transition]:
     return list(item_type.transitions.select_related("from_status", "to_status"))
 
@@ -105,13 +145,14 @@ def policy_subject(subjects: list[Subject], value: str) -> Subject:
 
 
 def policy_cells(
-    item_type: ItemType, subject: Subject, fields: list[FieldDef]
+    item_type: ItemType, subject: Subject, fields: list[FieldDef], stage: Stage | None = None
 ) -> dict[tuple[int, int | None], str]:
-    """(field id, status id or None) → mode of this subject's own rules (not of stages)."""
+    """(field id, status id or None) → mode of this subject's own rules of one scope: no
+    stage, or while `stage` is not signed off."""
     rules = FieldRule.objects.filter(
         field__in=fields,
         role=subject.role,
         relation=subject.relation,
-        stage__isnull=True,
+        stage=stage,
     ).order_by("pk")
     return {(r.field_id, r.status_id): r.mode for r in rules}

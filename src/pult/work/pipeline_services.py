@@ -1,5 +1,5 @@
-"""Pipeline editor writes: a type's settings, statuses, steps, fields, field policy, and
-the import of a preset file. The only writers of pipeline rows after a preset is loaded.
+"""Pipeline editor writes: a type's settings, statuses, stages, steps, fields, field
+policy, and the import of a preset file. The only writers of pipeline rows after a preset is loaded.
 
 Every function locks the item-type row first. That serialises edits of one pipeline,
 and `work_item_submit` locks the same row, so "no item is in this status" cannot go
@@ -19,9 +19,10 @@ from django.utils.translation import ngettext
 
 from pult.access.catalogue import all_codes
 from pult.access.models import Role
+from pult.accounts.models import Department
 from pult.activity.services import event_record
 from pult.core.exceptions import DomainError, Forbidden, NotFound
-from pult.work import guards, policies
+from pult.work import computed, guards, policies
 from pult.work.models import (
     FieldDef,
     FieldKind,
@@ -30,6 +31,7 @@ from pult.work.models import (
     Item,
     ItemType,
     SignOff,
+    Stage,
     Status,
     StatusCategory,
     Transition,
@@ -48,6 +50,8 @@ if TYPE_CHECKING:
     from pult.accounts.models import User, Workspace
 
 _MAX_POSITION = 32767
+# Modes that let someone type a value in: never for a computed field.
+_WRITABLE = (FieldMode.EDIT, FieldMode.REQUIRED)
 
 
 class _Errors:
@@ -294,6 +298,165 @@ def status_delete(*, actor: User, workspace: Workspace, status_id: int) -> None:
     _changed(actor, workspace, item_type, "status_deleted", status.key)
 
 
+# ---------------------------------------------------------------- stages
+
+
+def stage_required_field_ids(stage: Stage) -> set[int]:
+    """The stage's fields the policy makes required for its sign-off (in some status):
+    a "required" rule of this stage or of no stage, as `policies.stage_required_fields`
+    reads them."""
+    return set(
+        FieldRule.objects.filter(field__stage=stage, mode=FieldMode.REQUIRED)
+        .filter(Q(stage=stage) | Q(stage__isnull=True))
+        .values_list("field_id", flat=True)
+    )
+
+
+def _set_required_fields(
+    errors: _Errors, stage: Stage, required_field_ids: Sequence[int]
+) -> list[tuple[Any, str]]:
+    """Plan the "required for the sign-off" marks as (rules, new mode) updates.
+
+    Required-ness is a mode of the rules that say who fills a field in, so a mark moves
+    those rules between "editable" and "required": the same people fill the field in,
+    now or no longer before the sign-off. A field nobody fills in at this stage cannot
+    become required (nobody could sign then); the refusal says where to set that."""
+    own = {f.pk: f for f in stage.fields.all()}
+    wanted = set(required_field_ids)
+    if wanted - set(own):
+        errors.add("required_fields", _("Choose among the stage's own fields."))
+        return []
+    if computed_ones := sorted(own[pk].name for pk in wanted if own[pk].computed):
+        errors.add(
+            "required_fields",
+            _("Computed fields are never filled in: %(names)s.")
+            % {"names": ", ".join(computed_ones)},
+        )
+        return []
+    scope = FieldRule.objects.filter(field__stage=stage).filter(
+        Q(stage=stage) | Q(stage__isnull=True)
+    )
+    current = stage_required_field_ids(stage)
+    added = wanted - current
+    fillers = set(
+        scope.filter(field_id__in=added, mode=FieldMode.EDIT).values_list("field_id", flat=True)
+    )
+    if nobody := sorted(own[pk].name for pk in added - fillers):
+        errors.add(
+            "required_fields",
+            _(
+                "Nobody fills in %(names)s at this stage: first make it editable for a role "
+                "in the field policy of the stage."
+            )
+            % {"names": ", ".join(f"“{n}”" for n in nobody)},
+        )
+        return []
+    return [
+        (scope.filter(field_id__in=added, mode=FieldMode.EDIT), FieldMode.REQUIRED),
+        (scope.filter(field_id__in=current - wanted, mode=FieldMode.REQUIRED), FieldMode.EDIT),
+    ]
+
+
+def _requiring(item_type: ItemType, stage_key: str) -> list[Transition]:
+    """The type's steps that require the stage signed off (a type has a few dozen)."""
+    return [t for t in item_type.transitions.all() if stage_key in (t.requires_stages or [])]
+
+
+@transaction.atomic
+def stage_save(
+    *,
+    actor: User,
+    workspace: Workspace,
+    item_type_id: int,
+    stage_id: int | None = None,
+    key: str,
+    name_en: str,
+    name_ru: str = "",
+    department_id: int | None = None,
+    sign_permission: str = "",
+    position: int = 0,
+    required_field_ids: Sequence[int] | None = None,
+) -> Stage:
+    """Create or change a stage: its department, who signs it off (holders of a
+    permission; managers when empty) and, when `required_field_ids` is given, which of
+    its fields must be filled in before the sign-off. Keys are unique per type; a new
+    key follows into the steps that require the stage."""
+    item_type = _locked_type(actor, workspace, item_type_id)
+    stage = Stage(item_type=item_type)
+    if stage_id is not None:
+        found = item_type.stages.filter(pk=stage_id).first()
+        if found is None:
+            raise NotFound(_("Not found."))
+        stage = found
+    errors = _Errors()
+    key = key.strip()
+    _check_key(errors, key)
+    if item_type.stages.filter(key=key).exclude(pk=stage.pk).exists():
+        errors.add("key", _("This type already has a stage with this key."))
+    _check_name(errors, name_en, "name_en", 200, required=True)
+    _check_name(errors, name_ru, "name_ru", 200, required=False)
+    department = None
+    if department_id is not None:
+        department = Department.objects.filter(workspace=workspace, pk=department_id).first()
+        if department is None:
+            errors.add("department", _("Choose one of the workspace's departments."))
+    if sign_permission and sign_permission not in all_codes():
+        errors.add("sign_permission", _("Choose a permission of the catalogue."))
+    _check_position(errors, position)
+    updates = []
+    if required_field_ids is not None and stage.pk is not None:
+        updates = _set_required_fields(errors, stage, required_field_ids)
+    elif required_field_ids:
+        errors.add("required_fields", _("Save the stage and give it fields first."))
+    errors.raise_if_any()
+    old_key = stage.key
+    stage.key = key
+    stage.name_en, stage.name_ru = name_en.strip(), name_ru.strip()
+    stage.department, stage.sign_permission = department, sign_permission
+    stage.position = position
+    stage.save()
+    for rules, mode in updates:
+        rules.update(mode=mode)
+    if old_key and old_key != key:
+        # In Python, not a JSON `contains` lookup: SQLite (the default) has none.
+        for transition in _requiring(item_type, old_key):
+            transition.requires_stages = [
+                key if k == old_key else k for k in transition.requires_stages
+            ]
+            transition.save(update_fields=["requires_stages"])
+    _changed(actor, workspace, item_type, "stage_saved", key)
+    return stage
+
+
+@transaction.atomic
+def stage_delete(*, actor: User, workspace: Workspace, stage_id: int) -> None:
+    """Delete a stage nobody has signed off, that owns no fields (they would go with
+    it) and that no step requires; its scoped policy rules go with it."""
+    stage: Stage = _type_of(actor, workspace, Stage, stage_id)
+    item_type = _locked_type(actor, workspace, stage.item_type_id)
+    signed = SignOff.objects.filter(stage=stage).count()
+    if signed:
+        raise DomainError(
+            _(
+                "“%(name)s” is signed off on items (%(n)d); the sign-offs are their history, "
+                "so the stage stays."
+            )
+            % {"name": stage.name, "n": signed}
+        )
+    if names := [f.name for f in stage.fields.all()]:
+        raise DomainError(
+            _("Fields belong to “%(name)s”: %(fields)s. Move them to another stage first.")
+            % {"name": stage.name, "fields": ", ".join(names)}
+        )
+    if labels := sorted({t.label for t in _requiring(item_type, stage.key)}):
+        raise DomainError(
+            _("Steps require “%(name)s” signed off: %(steps)s. Change them first.")
+            % {"name": stage.name, "steps": ", ".join(labels)}
+        )
+    stage.delete()
+    _changed(actor, workspace, item_type, "stage_deleted", stage.key)
+
+
 # ---------------------------------------------------------------- transitions
 
 
@@ -313,11 +476,13 @@ def transition_save(
     requester_may: bool = False,
     assignee_may: bool = False,
     guard_names: Sequence[str] = (),
+    required_stage_keys: Sequence[str] = (),
     needs_comment: bool = False,
     position: int = 0,
 ) -> Transition:
     """Create or change a step: from a status (None = any) to a status, who may take it
-    (permission holders, the requester, an assignee; managers always), named guards."""
+    (permission holders, the requester, an assignee; managers always), named guards and
+    the stages that must be signed off first (kept in the stages' order)."""
     item_type = _locked_type(actor, workspace, item_type_id)
     transition = Transition(item_type=item_type)
     if transition_id is not None:
@@ -348,6 +513,12 @@ def transition_save(
         errors.add(
             "guards", _("Unknown condition: %(names)s.") % {"names": ", ".join(sorted(unknown))}
         )
+    stage_keys = list(item_type.stages.values_list("key", flat=True))
+    if unknown := sorted(set(required_stage_keys) - set(stage_keys)):
+        errors.add(
+            "requires_stages",
+            _("Unknown stage: %(names)s.") % {"names": ", ".join(unknown)},
+        )
     _check_position(errors, position)
     errors.raise_if_any()
     transition.key = key
@@ -357,6 +528,7 @@ def transition_save(
     transition.permission = permission
     transition.requester_may, transition.assignee_may = requester_may, assignee_may
     transition.guards = sorted(set(guard_names))
+    transition.requires_stages = [k for k in stage_keys if k in set(required_stage_keys)]
     transition.needs_comment, transition.position = needs_comment, position
     transition.save()
     _changed(actor, workspace, item_type, "transition_saved", key)
@@ -430,6 +602,8 @@ def field_save(
     choices: str | Sequence[Mapping[str, str]] = (),
     help_en: str = "",
     help_ru: str = "",
+    stage_id: int | None = None,
+    computed_name: str = "",
     position: int = 0,
 ) -> FieldDef:
     """Create or change a custom field. `choices` is a list or the editor's lines.
@@ -437,6 +611,8 @@ def field_save(
     Items keep their values by key in JSON, so once some item holds a value in a field,
     its key and kind stay as they are (a rename would orphan the values, a new kind
     would misread them). A rename follows into the skill field and SLA conditions.
+    A computed field (a name of `pult.work.computed`) is never typed in: its policy rules
+    that would make it editable or required become read-only in the same write.
     """
     item_type = _locked_type(actor, workspace, item_type_id)
     field = FieldDef(item_type=item_type)
@@ -457,6 +633,13 @@ def field_save(
     _check_position(errors, position)
     if kind not in FieldKind.values:
         errors.add("kind", _("Choose a kind of field."))
+    stage = None
+    if stage_id is not None:
+        stage = item_type.stages.filter(pk=stage_id).first()
+        if stage is None:
+            errors.add("stage", _("Choose one of the type's stages."))
+    if computed_name and computed_name not in computed.names():
+        errors.add("computed", _("Choose one of the known computations."))
     parsed: list[dict[str, str]] = []
     try:
         parsed = (
@@ -490,8 +673,11 @@ def field_save(
     field.key, field.kind, field.choices = key, kind, parsed
     field.name_en, field.name_ru = name_en.strip(), name_ru.strip()
     field.help_en, field.help_ru = help_en.strip(), help_ru.strip()
+    field.stage, field.computed = stage, computed_name
     field.position = position
     field.save()
+    if computed_name:
+        field.rules.filter(mode__in=_WRITABLE).update(mode=FieldMode.READ)
     if old_key and old_key != key:
         if item_type.skill_field == old_key:
             item_type.skill_field = key
@@ -530,14 +716,21 @@ def field_rule_set(
     item_type_id: int,
     role_id: int | None = None,
     relation: str = "",
+    stage_id: int | None = None,
     cells: Mapping[tuple[int, int | None], str],
 ) -> None:
     """Set the field policy for one subject — a role, a relation (requester/assignee),
-    or anyone when both are empty — cell by cell: (field id, status id or None for any
-    status) → hidden/read/edit/required, or "" for no rule. Cells not given are kept;
-    rules of stages are not touched here."""
+    or anyone when both are empty — and one scope — no stage, or while `stage_id` is not
+    signed off — cell by cell: (field id, status id or None for any status) →
+    hidden/read/edit/required, or "" for no rule. Cells not given are kept, and so are
+    the rules of other scopes. A computed field is at most read-only."""
     item_type = _locked_type(actor, workspace, item_type_id)
     errors = _Errors()
+    stage = None
+    if stage_id is not None:
+        stage = item_type.stages.filter(pk=stage_id).first()
+        if stage is None:
+            errors.add("stage", _("Choose one of the type's stages."))
     role = None
     if role_id is not None and relation:
         errors.add("who", _("Choose a role or a relation, not both."))
@@ -547,18 +740,25 @@ def field_rule_set(
             errors.add("who", _("Choose one of the workspace's roles."))
     if relation and relation not in RELATIONS:
         errors.add("who", _("Choose the requester or an assignee."))
-    field_ids = set(item_type.fields.values_list("pk", flat=True))
+    fields = {f.pk: f for f in item_type.fields.all()}
     status_ids = set(item_type.statuses.values_list("pk", flat=True))
     for (field_id, status_id), mode in cells.items():
-        if field_id not in field_ids or (status_id is not None and status_id not in status_ids):
+        if field_id not in fields or (status_id is not None and status_id not in status_ids):
             errors.add("cells", _("The policy names a field or status of another type."))
             break
         if mode and mode not in FieldMode.values:
             errors.add("cells", _("Unknown field mode “%(v)s”.") % {"v": mode})
             break
+        if mode in _WRITABLE and fields[field_id].computed:
+            errors.add(
+                "cells",
+                _("“%(name)s” is computed: it can be hidden or read-only, never filled in.")
+                % {"name": fields[field_id].name},
+            )
+            break
     errors.raise_if_any()
     subject = FieldRule.objects.filter(
-        field__item_type=item_type, role=role, relation=relation, stage__isnull=True
+        field__item_type=item_type, role=role, relation=relation, stage=stage
     )
     cell_q = Q()
     for field_id, status_id in cells:
@@ -566,7 +766,14 @@ def field_rule_set(
     if cells:
         subject.filter(cell_q).delete()
     FieldRule.objects.bulk_create(
-        FieldRule(field_id=field_id, status_id=status_id, role=role, relation=relation, mode=mode)
+        FieldRule(
+            field_id=field_id,
+            status_id=status_id,
+            stage=stage,
+            role=role,
+            relation=relation,
+            mode=mode,
+        )
         for (field_id, status_id), mode in cells.items()
         if mode
     )

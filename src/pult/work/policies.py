@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
-
 from pult.access.policies import has_permission
+from pult.access.policies import role_ids as access_role_ids
 from pult.work.models import (
     FieldDef,
     FieldMode,
@@ -27,17 +26,8 @@ _MODE_ORDER = {FieldMode.HIDDEN: 0, FieldMode.READ: 1, FieldMode.EDIT: 2, FieldM
 
 
 def role_ids(actor: User, workspace: Workspace) -> frozenset[int]:
-    """The actor's role ids in the workspace (cached on the user object)."""
-    cache: dict[int, frozenset[int]] = actor.__dict__.setdefault("_pult_role_ids", {})
-    if workspace.pk not in cache:
-        from pult.accounts.models import Membership
-
-        cache[workspace.pk] = frozenset(
-            Membership.objects.filter(workspace=workspace, user=actor, is_active=True)
-            .values_list("roles", flat=True)
-            .exclude(roles=None)
-        )
-    return cache[workspace.pk]
+    """The actor's role ids in the workspace (read with their permissions, cached)."""
+    return access_role_ids(actor, workspace)
 
 
 def relations(actor: User, item: Item | None) -> set[str]:
@@ -71,7 +61,7 @@ def field_modes(
     """
     fields = fields if fields is not None else list(item_type.fields.all())
     if rules is None:
-        rules = list(FieldRule.objects.filter(field__item_type=item_type))
+        rules = rules_of(item_type)
     if signed is None:
         signed = signed_stage_ids(item)
     my_roles = role_ids(actor, item_type.workspace)
@@ -81,7 +71,9 @@ def field_modes(
     for rule in rules:
         by_field.setdefault(rule.field_id, []).append(rule)
     for field in fields:
-        best = FieldMode.READ
+        # None until a rule matches: a matching "hidden" rule hides the field (starting
+        # from read-only, hidden could never win and no field was ever hidden).
+        best: FieldMode | None = None
         for rule in by_field.get(field.pk, []):
             if rule.status_id not in (None, status.pk):
                 continue
@@ -91,8 +83,10 @@ def field_modes(
                 continue
             if rule.relation and rule.relation not in my_relations:
                 continue
-            if _MODE_ORDER[FieldMode(rule.mode)] > _MODE_ORDER[best]:
+            if best is None or _MODE_ORDER[FieldMode(rule.mode)] > _MODE_ORDER[best]:
                 best = FieldMode(rule.mode)
+        if best is None:
+            best = FieldMode.READ
         frozen = field.computed or (field.stage_id is not None and field.stage_id in signed)
         if frozen and best != FieldMode.HIDDEN:
             best = FieldMode.READ
@@ -100,10 +94,54 @@ def field_modes(
     return modes
 
 
+def field_modes_many(*, actor: User, items: list[Item]) -> dict[int, dict[str, str]]:
+    """The field policy of each item of a list page (item id → field key → mode), in
+    three queries whatever the page's length: fields, rules and sign-offs of the page.
+    The items come with `status` and prefetched `assignees` from their selector."""
+    type_ids = {item.item_type_id for item in items}
+    fields: dict[int, list[FieldDef]] = {}
+    for field in FieldDef.objects.filter(item_type_id__in=type_ids).order_by("position", "pk"):
+        fields.setdefault(field.item_type_id, []).append(field)
+    rules: dict[int, list[FieldRule]] = {}
+    for rule in FieldRule.objects.filter(field__item_type_id__in=type_ids).select_related("field"):
+        rules.setdefault(rule.field.item_type_id, []).append(rule)
+    signed: dict[int, set[int]] = {}
+    pairs = SignOff.objects.filter(item__in=[item.pk for item in items]).values_list(
+        "item_id", "stage_id"
+    )
+    for item_id, stage_id in pairs:
+        signed.setdefault(item_id, set()).add(stage_id)
+    return {
+        item.pk: field_modes(
+            actor=actor,
+            item_type=item.item_type,
+            status=item.status,
+            item=item,
+            fields=fields.get(item.item_type_id, []),
+            rules=rules.get(item.item_type_id, []),
+            signed=signed.get(item.pk, set()),
+        )
+        for item in items
+    }
+
+
+def rules_of(item_type: ItemType) -> list[FieldRule]:
+    """The field policy of the type, read once per ItemType instance: a page asks for
+    the modes of its fields and for each stage's required fields many times."""
+    cached: list[FieldRule] | None = item_type.__dict__.get("_pult_rules")
+    if cached is None:
+        cached = list(FieldRule.objects.filter(field__item_type=item_type))
+        item_type.__dict__["_pult_rules"] = cached
+    return cached
+
+
 def signed_stage_ids(item: Item | None) -> set[int]:
-    """Ids of the item's signed-off stages (none for an item not yet saved)."""
+    """Ids of the item's signed-off stages (none for an item not yet saved); from the
+    prefetched sign-offs when the item's selector fetched them."""
     if item is None or item.pk is None:
         return set()
+    if "signoffs" in getattr(item, "_prefetched_objects_cache", {}):
+        return {signoff.stage_id for signoff in item.signoffs.all()}
     return set(SignOff.objects.filter(item=item).values_list("stage_id", flat=True))
 
 
@@ -112,15 +150,20 @@ def stage_required_fields(item: Item, stage: Stage) -> list[FieldDef]:
 
     Required-ness is a property of the stage, not of the person signing: a field is
     required when any rule for this stage (or for no stage) in the item's status (or
-    any status) says so, whichever role it names.
+    any status) says so, whichever role it names. Read from the type's fields and
+    rules in memory (`rules_of`), so a page of stages costs no query per stage.
     """
-    required = set(
-        FieldRule.objects.filter(field__stage=stage, mode=FieldMode.REQUIRED)
-        .filter(Q(stage=stage) | Q(stage__isnull=True))
-        .filter(Q(status_id=item.status_id) | Q(status__isnull=True))
-        .values_list("field_id", flat=True)
-    )
-    return [f for f in stage.fields.all() if f.pk in required]
+    fields = [f for f in item.item_type.fields.all() if f.stage_id == stage.pk]
+    by_id = {f.pk: f for f in fields}
+    required = {
+        rule.field_id
+        for rule in rules_of(item.item_type)
+        if rule.field_id in by_id
+        and rule.mode == FieldMode.REQUIRED
+        and rule.stage_id in (stage.pk, None)
+        and rule.status_id in (item.status_id, None)
+    }
+    return [f for f in fields if f.pk in required]
 
 
 def can_submit_item(actor: User, workspace: Workspace) -> bool:

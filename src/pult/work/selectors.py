@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -34,7 +35,6 @@ from pult.work.models import (
     FieldMode,
     Item,
     ItemType,
-    SignOff,
     Status,
     StatusCategory,
     Transition,
@@ -81,18 +81,34 @@ def _granted_managers(actor: User, workspace: Workspace) -> Q:
 
 
 def _for_display(items: QuerySet[Item]) -> QuerySet[Item]:
-    return items.select_related("item_type", "status", "requester", "outlet", "outlet__brand")
+    return items.select_related(
+        "item_type",
+        "status",
+        "requester",
+        "outlet",
+        "outlet__brand",
+        "client",
+        "contract",
+        "manager",
+    )
 
 
 def item_get(*, actor: User, workspace: Workspace, item_id: int) -> Item:
+    """One item the actor may see, with what its page reads: people, sign-offs, the
+    type's fields and stages, and `watching` (the actor follows it)."""
+    watching = Item.watchers.through.objects.filter(item_id=OuterRef("pk"), user_id=actor.pk)
     item = (
         _for_display(item_visible_to(actor, workspace))
-        .prefetch_related("assignees", "signoffs", "item_type__fields")
+        .prefetch_related("assignees", "signoffs", "item_type__fields", "item_type__stages")
+        .annotate(watching=Exists(watching))
         .filter(pk=item_id)
         .first()
     )
     if item is None:
         raise NotFound("item")
+    # The selector filtered by this workspace: spare the queries that would fetch it.
+    item.workspace = workspace
+    item.item_type.workspace = workspace
     return item
 
 
@@ -161,10 +177,31 @@ def item_list(
     return page
 
 
-def item_export_rows(*, actor: User, workspace: Workspace, flt: ItemFilter) -> Iterator[Item]:
-    """Every item of the filtered list for export, streamed in id order by chunks."""
+EXPORT_CHUNK = 1000
+
+
+def item_export_rows(
+    *, actor: User, workspace: Workspace, flt: ItemFilter
+) -> Iterator[tuple[Item, dict[str, str]]]:
+    """Every item of the filtered list for export with the actor's field policy for it
+    (field key → mode: a hidden field's value must not be written), streamed in id
+    order by chunks: a few queries per thousand items, whatever the total."""
     items = _for_display(apply_filter(item_visible_to(actor, workspace), flt))
-    return items.prefetch_related("assignees").order_by("-pk").iterator(chunk_size=1000)
+    chunk: list[Item] = []
+    for item in items.prefetch_related("assignees").order_by("-pk").iterator(EXPORT_CHUNK):
+        chunk.append(item)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from _with_field_modes(actor, chunk)
+            chunk = []
+    yield from _with_field_modes(actor, chunk)
+
+
+def _with_field_modes(actor: User, items: list[Item]) -> Iterator[tuple[Item, dict[str, str]]]:
+    if not items:
+        return
+    modes = policies.field_modes_many(actor=actor, items=items)
+    for item in items:
+        yield item, modes[item.pk]
 
 
 def track_list(*, actor: User, workspace: Workspace, limit: int = 100) -> list[Item]:
@@ -365,7 +402,12 @@ def member_choices(*, workspace: Workspace) -> list[tuple[int, str]]:
 
 
 def stage_panel(
-    *, actor: User, item: Item, definitions: list[FieldDef], modes: dict[str, str]
+    *,
+    actor: User,
+    item: Item,
+    definitions: list[FieldDef],
+    modes: dict[str, str],
+    people: list[tuple[int, str]] | None = None,
 ) -> list[dict[str, Any]]:
     """Each stage of the item with its visible fields, its sign-off and what signing
     still needs; empty for a type without stages (the item page hides the panel)."""
@@ -374,8 +416,8 @@ def stage_panel(
     stages = list(item.item_type.stages.all())
     if not stages:
         return []
-    signoffs = {s.stage_id: s for s in SignOff.objects.filter(item=item)}
-    names = dict(member_choices(workspace=item.workspace))
+    signoffs = {s.stage_id: s for s in item.signoffs.all()}
+    names = dict(people if people is not None else member_choices(workspace=item.workspace))
     panel = []
     for stage in stages:
         fields = [f for f in definitions if f.stage_id == stage.pk]

@@ -32,7 +32,7 @@ from pult.work.values import is_empty, parse_value, requester_contact_gaps
 
 if TYPE_CHECKING:
     from pult.accounts.models import User, Workspace
-    from pult.parties.models import Outlet
+    from pult.parties.models import Client, Contract, Outlet
     from pult.work.models import Transition
 
 
@@ -121,8 +121,17 @@ def work_item_submit(
     title: str,
     values: Mapping[str, Any],
     outlet: Outlet | None = None,
+    client: Client | None = None,
+    contract: Contract | None = None,
+    manager: User | None = None,
 ) -> Item:
-    """File a new item: numbered, validated by the field policy, placed in the queue."""
+    """File a new item: numbered, validated by the field policy, placed in the queue.
+
+    An order (P2) names its client, contract and manager, checked by
+    `orders.order_parties_clean`; the design desk passes none of them.
+    """
+    from pult.work.orders import order_parties_clean
+
     if not policies.can_submit_item(actor, workspace):
         raise Forbidden(_("You may not file requests here."))
     item_type = (
@@ -140,6 +149,9 @@ def work_item_submit(
                 _("Choose one of your outlets."),
                 field_errors={"outlet": [_("Choose one of your outlets.")]},
             )
+    parties = order_parties_clean(
+        actor=actor, workspace=workspace, client=client, contract=contract, manager=manager
+    )
     title = title.strip()
     if not title:
         raise DomainError(
@@ -157,6 +169,9 @@ def work_item_submit(
         title=title[:300],
         requester=actor,
         outlet=outlet,
+        client=parties.client,
+        contract=parties.contract,
+        manager=parties.manager,
         values=clean,
         submitted_at=now,
         queue_rank=1,

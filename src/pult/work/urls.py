@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pult.work import grant_views, pipeline_views, views
+from pult.work import grant_views, order_views, pipeline_views, views
 
 app_name = "work"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("items/mine/rows/", views.track_rows, name="track_rows"),
     path("items/archive/", views.archive, name="archive"),
     path("items/new/", views.item_new, name="item_new"),
+    path("items/orders/new/", order_views.order_new, name="order_new"),
     path("items/views/save/", views.saved_view_save, name="saved_view_save"),
     path("items/views/<int:view_id>/delete/", views.saved_view_delete, name="saved_view_delete"),
     path("items/<int:item_id>/", views.item_detail, name="item_detail"),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("items/<int:item_id>/assign/", views.item_assign, name="item_assign"),
     path("items/<int:item_id>/dates/", views.item_dates, name="item_dates"),
     path("items/<int:item_id>/watch/", views.item_watch, name="item_watch"),
+    path("items/<int:item_id>/order/", order_views.order_parties_edit, name="order_parties"),
     path("settings/visibility/", grant_views.visibility_grants, name="visibility_grants"),
     path(
         "settings/visibility/<int:grant_id>/delete/",
@@ -87,5 +89,35 @@ urlpatterns = [
         "pipelines/<int:type_id>/fields/<int:field_id>/delete/",
         pipeline_views.pipeline_field_delete,
         name="pipeline_field_delete",
+    ),
+    path(
+        "pipelines/<int:type_id>/stages/new/",
+        pipeline_views.pipeline_stage_new,
+        name="pipeline_stage_new",
+    ),
+    path(
+        "pipelines/<int:type_id>/stages/<int:stage_id>/",
+        pipeline_views.pipeline_stage_edit,
+        name="pipeline_stage_edit",
+    ),
+    path(
+        "pipelines/<int:type_id>/stages/<int:stage_id>/delete/",
+        pipeline_views.pipeline_stage_delete,
+        name="pipeline_stage_delete",
+    ),
+    path(
+        "pipelines/<int:type_id>/comment-rules/new/",
+        pipeline_views.pipeline_message_rule_new,
+        name="pipeline_message_rule_new",
+    ),
+    path(
+        "pipelines/<int:type_id>/comment-rules/<int:rule_id>/",
+        pipeline_views.pipeline_message_rule_edit,
+        name="pipeline_message_rule_edit",
+    ),
+    path(
+        "pipelines/<int:type_id>/comment-rules/<int:rule_id>/delete/",
+        pipeline_views.pipeline_message_rule_delete,
+        name="pipeline_message_rule_delete",
     ),
 ]

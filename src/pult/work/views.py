@@ -33,6 +33,7 @@ from pult.work.models import (
     StatusCategory,
     Transition,
 )
+from pult.work.order_selectors import can_file_orders, order_panel
 from pult.work.values import choice_label
 
 
@@ -117,7 +118,10 @@ def item_list(request: WorkspaceRequest) -> HttpResponse:
     item_type = _item_type(request, flt)
     flt.item_type = item_type.pk
     mode = request.GET.get("view", "list")
-    context = _filter_context(request, flt, item_type) | {"mode": mode}
+    context = _filter_context(request, flt, item_type) | {
+        "mode": mode,
+        "can_file_orders": can_file_orders(actor, request.workspace),
+    }
     for message in flt.errors.values():
         messages.error(request, message)
     if mode == "kanban":
@@ -419,11 +423,13 @@ def item_detail(request: WorkspaceRequest, item_id: int) -> HttpResponse:
     modes = policies.field_modes(
         actor=actor, item_type=item.item_type, status=item.status, item=item, fields=definitions
     )
-    stages = selectors.stage_panel(actor=actor, item=item, definitions=definitions, modes=modes)
     people = (
         selectors.member_choices(workspace=request.workspace)
         if any(f.kind == FieldKind.USER for f in definitions)
         else None
+    )
+    stages = selectors.stage_panel(
+        actor=actor, item=item, definitions=definitions, modes=modes, people=people
     )
     for stage in stages:
         stage["form"] = forms.ValuesForm(
@@ -460,13 +466,14 @@ def item_detail(request: WorkspaceRequest, item_id: int) -> HttpResponse:
                 "due_at": item.due_at and timezone.localtime(item.due_at),
             }
         ),
-        "watching": item.watchers.filter(pk=actor.pk).exists(),
+        "watching": item.watching,  # type: ignore[attr-defined]  # annotated by item_get
         "events": timeline_for(actor=actor, target=item, limit=50),
         "overdue": item.due_at is not None
         and item.category != StatusCategory.CLOSED
         and item.due_at < timezone.now(),
     }
     context |= _panels(request, item)
+    context["order_panel"] = order_panel(actor=actor, item=item)
     return render(request, "work/item_detail.html", context)
 
 
