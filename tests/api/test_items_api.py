@@ -128,3 +128,18 @@ def test_list_filters_like_the_page(client: Client, desk: Desk) -> None:
         "/api/v1/items", {"f_material_type": "leaflet"}, **_bearer(desk.head, desk)
     ).json()
     assert [i["reference"] for i in listed["items"]] == [leaflet.reference]
+
+
+def test_the_item_list_is_flat_in_queries(
+    client: Client, desk: Desk, django_assert_max_num_queries: Any
+) -> None:
+    head = _bearer(desk.head, desk)
+    for _ in range(2):
+        desk.submit()
+    client.get("/api/v1/items", **head)  # warm per-process caches
+    with django_assert_max_num_queries(15) as few:
+        assert len(client.get("/api/v1/items", **head).json()["items"]) == 2
+    for _ in range(12):
+        desk.submit()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(client.get("/api/v1/items", **head).json()["items"]) == 14

@@ -221,7 +221,7 @@ def item_list(request: HttpRequest, cursor: int | None = None, limit: int = 50) 
     page = selectors.item_list(
         actor=user, workspace=workspace, flt=flt, cursor=cursor, page_size=limit
     )
-    modes = policies.field_modes_many(actor=user, items=page.rows)
+    modes = policies.field_modes_many(actor=user, workspace=workspace, items=page.rows)
     return {
         "items": [_item(i, modes=modes[i.pk]) for i in page.rows],
         "next_cursor": page.next_cursor,

@@ -129,10 +129,11 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'pult.sqlite3'}"
-# Under ASGI, Django serves sync code from a thread pool, where persistent
-# connections are never closed: the default is a fresh connection per request
-# (CONN_MAX_AGE=0). Health checks make a PostgreSQL restart cost a few requests,
-# never a worker restart. Put PgBouncer in front at scale.
+# Under ASGI, Django serves sync code from short-lived threads, where persistent
+# connections (CONN_MAX_AGE) are never reused and never closed. On PostgreSQL each
+# process therefore keeps a psycopg connection pool (DB_POOL_MAX connections, checked
+# before use, so a PostgreSQL restart costs a retry, never a failed worker); without it
+# every request would pay a new connection and login. SQLite opens a file per request.
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 0), conn_health_checks=True
@@ -150,6 +151,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"].setdefault("TEST", {})
+    if env_bool("DB_POOL", True):
+        # CONN_HEALTH_CHECKS makes Django check each pooled connection before use.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("DB_POOL_MIN", 1),
+            "max_size": env_int("DB_POOL_MAX", 10),
+            "timeout": env_int("DB_POOL_TIMEOUT", 10),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: optional; speeds things up, never required -----------------------

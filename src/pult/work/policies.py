@@ -94,10 +94,17 @@ def field_modes(
     return modes
 
 
-def field_modes_many(*, actor: User, items: list[Item]) -> dict[int, dict[str, str]]:
+def field_modes_many(
+    *, actor: User, workspace: Workspace, items: list[Item]
+) -> dict[int, dict[str, str]]:
     """The field policy of each item of a list page (item id → field key → mode), in
     three queries whatever the page's length: fields, rules and sign-offs of the page.
     The items come with `status` and prefetched `assignees` from their selector."""
+    if not items:
+        return {}
+    # The page's items are of this workspace: spare a query per item type instance.
+    for item in items:
+        item.item_type.workspace = workspace
     type_ids = {item.item_type_id for item in items}
     fields: dict[int, list[FieldDef]] = {}
     for field in FieldDef.objects.filter(item_type_id__in=type_ids).order_by("position", "pk"):

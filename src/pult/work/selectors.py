@@ -191,15 +191,17 @@ def item_export_rows(
     for item in items.prefetch_related("assignees").order_by("-pk").iterator(EXPORT_CHUNK):
         chunk.append(item)
         if len(chunk) == EXPORT_CHUNK:
-            yield from _with_field_modes(actor, chunk)
+            yield from _with_field_modes(actor, workspace, chunk)
             chunk = []
-    yield from _with_field_modes(actor, chunk)
+    yield from _with_field_modes(actor, workspace, chunk)
 
 
-def _with_field_modes(actor: User, items: list[Item]) -> Iterator[tuple[Item, dict[str, str]]]:
+def _with_field_modes(
+    actor: User, workspace: Workspace, items: list[Item]
+) -> Iterator[tuple[Item, dict[str, str]]]:
     if not items:
         return
-    modes = policies.field_modes_many(actor=actor, items=items)
+    modes = policies.field_modes_many(actor=actor, workspace=workspace, items=items)
     for item in items:
         yield item, modes[item.pk]
 
