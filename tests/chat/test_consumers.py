@@ -203,3 +203,61 @@ async def test_a_message_posted_with_files_arrives_with_its_links(desk: Desk) ->
     assert live["type"] == "message" and live["id"] == message.pk
     assert f'href="{url}"' in live["html"] and ">brief.pdf</a>" in live["html"]
     await _done(designer)
+
+
+async def test_a_message_is_loaded_once_and_rendered_once_per_audience(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pult.chat import consumers
+
+    loads: list[int] = []
+    renders: list[str] = []
+    load, render = consumers.message_for_broadcast, consumers.render_to_string
+
+    def counted_load(message_id: int) -> Any:
+        loads.append(message_id)
+        return load(message_id)
+
+    def counted_render(*args: Any, **kwargs: Any) -> str:
+        renders.append(args[0])
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(consumers, "message_for_broadcast", counted_load)
+    monkeypatch.setattr(consumers, "render_to_string", counted_render)
+    item = await _submit(desk)
+    watchers = [await _connected(desk.head, item.pk) for _ in range(5)]
+    author = await _connected(desk.applicant, item.pk)
+    await sync_to_async(message_post)(
+        actor=desk.applicant, workspace=desk.workspace, item_id=item.pk, body="Once"
+    )
+    for socket in [*watchers, author]:
+        message = await socket.receive_json_from(timeout=5)
+        assert message["type"] == "message" and "Once" in message["html"]
+    assert len(loads) == 1
+    assert len(renders) == 2  # the head's five sockets share one rendering; the author's
+    await _done(*watchers, author)
+
+
+async def test_a_person_who_loses_access_stops_receiving(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pult.accounts.models import Membership
+    from pult.chat import consumers
+
+    item = await _submit(desk)
+    applicant = await _connected(desk.applicant, item.pk)
+    await sync_to_async(message_post)(
+        actor=desk.designer, workspace=desk.workspace, item_id=item.pk, body="Before"
+    )
+    assert "Before" in (await applicant.receive_json_from(timeout=5))["html"]
+
+    await sync_to_async(
+        Membership.objects.filter(user=desk.applicant, workspace=desk.workspace).update
+    )(is_active=False)
+    monkeypatch.setattr(consumers, "ACCESS_TTL", 0.0)  # the last check has run out
+    await sync_to_async(message_post)(
+        actor=desk.designer, workspace=desk.workspace, item_id=item.pk, body="After"
+    )
+    closed = await applicant.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": 4404}
+    await _done()

@@ -2,17 +2,27 @@
 
 A socket is accepted only for a logged-in, active member who can see the item in their
 current workspace; anything else is closed with 4404 before a byte is sent, so a socket
-tells a stranger no more than a 404 would. Broadcasts carry ids only: each socket loads
-the message through `message_visible_to` for its own user and renders it in their
-language and time zone, so internal notes never reach outsiders.
+tells a stranger no more than a 404 would. Broadcasts carry ids only.
+
+A message posted to a chat open in 200 browsers must not cost 200 rounds of queries:
+each process loads a new message once (with its type's visibility rules), and each
+socket decides in memory, by the rule of `message_visible_to`, whether its person may
+see it, from what it read of them when it last checked access. That check runs again
+when it is older than ACCESS_TTL seconds, so a person who loses access stops receiving
+within that time. The HTML is rendered once per audience (language, time zone, author
+or not), so internal notes never reach outsiders and nobody gets another's rendering.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+import time
 import zoneinfo
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -22,13 +32,63 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from pult.chat.live import item_chat_group
+from pult.chat.models import Message
+from pult.chat.selectors import (
+    ChatRules,
+    Viewer,
+    chat_rules,
+    message_for_broadcast,
+    message_shown_to,
+)
 
 CLOSE_NOT_FOUND = 4404
 MAX_FRAME = 64 * 1024  # a 10,000-character message in JSON with room to spare
+ACCESS_TTL = 2.0  # seconds a socket trusts its last access check for incoming messages
+_KEEP_POSTED = 64  # recent messages kept per process for the sockets still rendering them
 
 
 class _Gone(Exception):
     """The user no longer may see the item (or no longer exists)."""
+
+
+@dataclass
+class _Access:
+    user: Any
+    workspace: Any
+    viewer: Viewer
+    checked_at: float
+
+
+@dataclass
+class _Posted:
+    """A new message as every socket of this process sees it: loaded once, rendered once
+    per audience."""
+
+    message: Message | None
+    rules: ChatRules | None
+    html: dict[tuple[str, str, bool], str] = field(default_factory=dict)
+
+
+_posted: OrderedDict[int, _Posted] = OrderedDict()
+_posted_lock = threading.Lock()
+
+
+def _posted_message(message_id: int) -> _Posted:
+    with _posted_lock:
+        entry = _posted.get(message_id)
+        if entry is None:
+            message = message_for_broadcast(message_id)
+            rules = None
+            if message is not None:
+                rules = chat_rules(
+                    workspace=message.workspace,
+                    item=message.item,
+                    user_ids={message.author_id} if message.author_id else set(),
+                )
+            entry = _posted[message_id] = _Posted(message=message, rules=rules)
+            while len(_posted) > _KEEP_POSTED:
+                _posted.popitem(last=False)
+        return entry
 
 
 class ItemChatConsumer(AsyncJsonWebsocketConsumer):
@@ -82,38 +142,80 @@ class ItemChatConsumer(AsyncJsonWebsocketConsumer):
 
     def _visible_workspace_id(self) -> int | None:
         try:
-            _user, workspace = self._context()
+            user, workspace = self._context()
         except _Gone:
             return None
-        return int(workspace.pk)
+        self.workspace_id = int(workspace.pk)
+        self._remember(user, workspace)
+        return self.workspace_id
+
+    _access: _Access | None = None
 
     def _checked(self) -> tuple[Any, Any]:
+        """Access read afresh (every event from the browser, and incoming messages once
+        the last check is older than ACCESS_TTL)."""
+        self._access = None
         user, workspace = self._context()
         if workspace.pk != self.workspace_id:  # switched workspace in another tab
             raise _Gone
+        self._remember(user, workspace)
         return user, workspace
+
+    def _remember(self, user: Any, workspace: Any) -> None:
+        from pult.access.policies import role_ids
+        from pult.chat.policies import can_see_internal_notes
+
+        viewer = Viewer(
+            user_id=user.pk,
+            item_id=self.item_id,
+            sees_internal=can_see_internal_notes(user, workspace),
+            role_ids=role_ids(user, workspace),
+        )
+        self._access = _Access(user, workspace, viewer, time.monotonic())
 
     # --- Broadcasts from the channel layer -----------------------------------------
 
     async def chat_message(self, event: dict[str, Any]) -> None:
+        message_id = int(event["id"])
+        access = self._access
+        fresh = access is not None and time.monotonic() - access.checked_at < ACCESS_TTL
+        entry = _posted.get(message_id)
         try:
-            html = await database_sync_to_async(self._render_message)(int(event["id"]))
+            html = None
+            if fresh and entry is not None:
+                # Already loaded and rendered for this audience: no database work at all.
+                html = self._render_message(entry, access, cached_only=True)
+            if html is None:
+                html = await database_sync_to_async(self._load_and_render)(message_id)
         except _Gone:
             await self.close(code=CLOSE_NOT_FOUND)
             return
         if html is not None:
-            await self.send_json({"type": "message", "id": int(event["id"]), "html": html})
+            await self.send_json({"type": "message", "id": message_id, "html": html})
 
-    def _render_message(self, message_id: int) -> str | None:
-        from pult.chat.selectors import message_get
+    def _load_and_render(self, message_id: int) -> str | None:
+        access = self._access
+        if access is None or time.monotonic() - access.checked_at >= ACCESS_TTL:
+            self._checked()
+        return self._render_message(_posted_message(message_id), self._access)
 
-        user, workspace = self._checked()
-        message = message_get(actor=user, workspace=workspace, message_id=message_id)
-        if message is None or message.item_id != self.item_id:
+    def _render_message(
+        self, entry: _Posted, access: _Access | None, *, cached_only: bool = False
+    ) -> str | None:
+        message, rules = entry.message, entry.rules
+        if access is None or message is None or rules is None:
+            return None
+        if not message_shown_to(message, access.viewer, rules):
             return None  # an internal note and an outsider: nothing to send
-        message.seen_by = []  # type: ignore[attr-defined]  # just written: nobody yet
-        with _user_locale(user):
-            return render_to_string("chat/_message.html", {"message": message, "viewer": user})
+        user = access.user
+        audience = (user.locale or "", user.time_zone or "", message.author_id == user.pk)
+        html = entry.html.get(audience)
+        if html is None and not cached_only:
+            message.seen_by = []  # type: ignore[attr-defined]  # just written: nobody yet
+            with _user_locale(user):
+                html = render_to_string("chat/_message.html", {"message": message, "viewer": user})
+            entry.html[audience] = html
+        return html
 
     async def chat_read(self, event: dict[str, Any]) -> None:
         reader_id = int(event["user"])

@@ -184,6 +184,34 @@ class ChatRules:
         return False
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """What decides which messages of one item's chat a person sees, read once for a
+    live socket: the item itself was checked visible through `item_visible_to`."""
+
+    user_id: int
+    item_id: int
+    sees_internal: bool
+    role_ids: frozenset[int]
+
+
+def message_for_broadcast(message_id: int) -> Message | None:
+    """A just-posted message, loaded once per process for every socket of its chat;
+    each socket then decides with `message_shown_to` (the rule of `message_visible_to`)."""
+    return _for_display(Message.objects.filter(pk=message_id)).first()
+
+
+def message_shown_to(message: Message, viewer: Viewer, rules: ChatRules) -> bool:
+    """`message_visible_to` for one message and one viewer, in memory: the item is the
+    viewer's, an internal note needs staff, and the type's rules show it to them."""
+    if message.item_id != viewer.item_id:
+        return False
+    if message.internal and not viewer.sees_internal:
+        return False
+    seen_as = ChatRules(rules=rules.rules, roles={**rules.roles, viewer.user_id: viewer.role_ids})
+    return seen_as.shows(message, viewer.user_id)
+
+
 def chat_rules(*, workspace: Workspace, item: Item, user_ids: set[int]) -> ChatRules:
     """The rules of the item's type and the roles of the given people: one query when the
     type has no rules, three when it has."""
