@@ -21,6 +21,7 @@ from pult.activity.models import Event
 from pult.calendars.selectors import default_calendar, schedule_for
 from pult.calendars.worktime import Schedule, add_working_time, working_time_between
 from pult.chat.models import Message, MessageRead
+from pult.chat.selectors import PAGE_SIZE
 from pult.documents.models import Attachment, Material
 from pult.parties.models import Client as Company
 from pult.parties.models import ContactPerson, Contract
@@ -292,7 +293,9 @@ def test_the_real_pages_work_on_the_seeded_data(seeded: None, client: Client) ->
     assert first is not None and first.number == 1
     page = client.get(f"/items/{first.pk}/")
     assert page.status_code == 200
-    assert len(page.context["chat_messages"]) == 200 == first.messages.count()
+    assert first.messages.count() == 200
+    assert len(page.context["chat_messages"]) == PAGE_SIZE  # the newest; older on demand
+    assert page.context["chat_has_older"]
     result = first.attachments.filter(kind="deliverable").first()
     assert result is not None
     download = client.get(f"/files/{result.pk}/")

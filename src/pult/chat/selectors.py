@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from pult.accounts.models import User, Workspace
     from pult.work.models import Item
 
-PAGE_SIZE = 200
+PAGE_SIZE = 50  # newest first on the page; older ones load on demand (keyset)
 MAX_FILES = 5  # files per message; services.message_post enforces it
 
 

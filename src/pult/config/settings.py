@@ -151,6 +151,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"].setdefault("TEST", {})
+    # The lowest similarity any fuzzy search accepts: with it, `%>` (word similarity
+    # above the threshold) can use the trigram indexes; selectors then apply their own
+    # stricter cut on the score.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c pg_trgm.word_similarity_threshold=0.3"
+    )
     if env_bool("DB_POOL", True):
         # CONN_HEALTH_CHECKS makes Django check each pooled connection before use.
         DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pult.work.models import Item, StatusCategory
+from pult.work.models import Item, ItemType, StatusCategory
 
 if TYPE_CHECKING:
     from django.http import QueryDict
@@ -96,23 +96,36 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 
 def _text_match(text: str) -> Q:
     """The find box: an order's number, its title or task text, its client's company name
-    or its contract's number. Client and contract are matched in subqueries of their own
-    tables (trigram GIN indexes client_name_trgm and contract_number_trgm serve the
-    ILIKE), so the item scan stays on the workspace's indexes instead of OR-ing joins."""
+    or its contract's number. Each branch is a subquery its own index serves (trigram GIN
+    indexes item_title_trgm, item_texts_trgm, client_name_trgm, contract_number_trgm;
+    the number and foreign-key indexes), joined by UNION: an OR of them in one WHERE
+    would make PostgreSQL scan every item of the workspace."""
+    from django.db.models.fields.json import KT
+
     from pult.parties.models import Client, Contract
 
-    match = Q(title__icontains=text) | Q(values__texts__icontains=text)
+    ids = Item.objects.filter(title__trgm_icontains=text).values("pk")
+    texts = Item.objects.alias(texts=KT("values__texts"))
+    branches = [
+        texts.filter(texts__trgm_icontains=text).values("pk"),
+        Item.objects.filter(
+            client__in=Client.objects.filter(name__trgm_icontains=text).values("pk")
+        ).values("pk"),
+        Item.objects.filter(
+            contract__in=Contract.objects.filter(number__trgm_icontains=text).values("pk")
+        ).values("pk"),
+    ]
     # "42" or "ORD-00042": with a prefix, only that type's number (so a contract
     # number such as "X-1" does not also bring order 1).
     prefix, _dash, number = text.rpartition("-")
     if number.isdecimal() and len(number) <= 9:  # fits the integer column
-        by_number = Q(number=int(number))
+        types = ItemType.objects.all()
         if prefix:
-            by_number &= Q(item_type__number_prefix__iexact=prefix)
-        match |= by_number
-    match |= Q(client_id__in=Client.objects.filter(name__icontains=text).values("pk"))
-    match |= Q(contract_id__in=Contract.objects.filter(number__icontains=text).values("pk"))
-    return match
+            types = types.filter(number_prefix__iexact=prefix)
+        # Through the types, so the unique (item_type, number) index serves it.
+        by_number = Item.objects.filter(item_type__in=types.values("pk"), number=int(number))
+        branches.append(by_number.values("pk"))
+    return Q(pk__in=ids.union(*branches))
 
 
 def apply_filter(items: QuerySet[Item], flt: ItemFilter) -> QuerySet[Item]:

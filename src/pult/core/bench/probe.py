@@ -175,8 +175,8 @@ def probe_http(spec: dict[str, Any], runs: int) -> dict[str, Any]:
 
 
 def probe_chat(spec: dict[str, Any], runs: int) -> dict[str, Any]:
-    """A round trip's SQL: the sender's post and one receiving socket's render (each open
-    socket of the item renders the message once, for its own user)."""
+    """A round trip's SQL: the sender's post and one receiving socket's load and render
+    (a process loads a new message once; its other sockets render from memory)."""
     from pult.accounts.models import User
     from pult.chat.consumers import ItemChatConsumer
 
@@ -191,7 +191,7 @@ def probe_chat(spec: dict[str, Any], runs: int) -> dict[str, Any]:
             reply = consumer._handle("post", {"body": f"{spec['marker']} probe {attempt}"})
             if not reply or reply.get("type") != "posted":
                 return {"queries": None, "error": f"chat post refused: {reply}"}
-            consumer._render_message(int(reply["id"]))
+            consumer._load_and_render(int(reply["id"]))
         statements = recorder.statements
     result: dict[str, Any] = {"queries": len(statements)}
     result.update(floor(statements, runs))
