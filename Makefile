@@ -36,7 +36,7 @@ test: dev
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
-	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pult makemigrations --check --dry-run
+	DB_POOL=0 DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pult makemigrations --check --dry-run
 	scripts/check-i18n
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
 	scripts/smoke-sqlite

@@ -11,7 +11,7 @@ from django.urls import reverse
 from pult.activity.models import Event
 from pult.core.exceptions import DomainError, Forbidden
 from pult.parties.models import Client, Contract
-from pult.work import services
+from pult.work import filters, services
 from pult.work.filters import ItemFilter
 from pult.work.models import Item, ItemType
 from pult.work.orders import work_item_set_order_parties
@@ -153,9 +153,15 @@ def test_only_managers_change_the_client_of_an_order(office: Office) -> None:  #
 # --- The order list's search ---------------------------------------------------------
 
 
+@pytest.mark.parametrize("matched_ids", [2000, 0], ids=["ids-first", "subquery"])
 def test_orders_are_found_by_company_contract_and_order_number(
     office: Office,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    matched_ids: int,
 ) -> None:
+    # Both ways of applying the find box: the matched ids fetched first (the usual few),
+    # and the subquery kept for a search matching more than MATCHED_IDS.
+    monkeypatch.setattr(filters, "MATCHED_IDS", matched_ids)
     ours = office.order()
     _other, other_contract = _other_client(office, "Sunrise Bakery")
     theirs = _submit(office, contract=other_contract)

@@ -151,11 +151,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"].setdefault("TEST", {})
-    # The lowest similarity any fuzzy search accepts: with it, `%>` (word similarity
-    # above the threshold) can use the trigram indexes; selectors then apply their own
-    # stricter cut on the score.
+    # pg_trgm: the lowest similarity any fuzzy search accepts; with it, `%>` (word
+    # similarity above the threshold) can use the trigram indexes, and selectors apply
+    # their own stricter cut on the score.
+    # join_collapse_limit: a list page joins the item to its type, status, requester,
+    # outlet, brand, client, contract and manager (each by primary key); searching every
+    # order of nine tables cost PostgreSQL ~28 ms of planning for 1 ms of execution.
+    # Reordering within groups of four plans it in ~4 ms with the same plan.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c pg_trgm.word_similarity_threshold=0.3"
+        "-c pg_trgm.word_similarity_threshold=0.3 -c join_collapse_limit=4"
     )
     if env_bool("DB_POOL", True):
         # CONN_HEALTH_CHECKS makes Django check each pooled connection before use.

@@ -45,6 +45,7 @@ from pult.presets.seed_orders import Orders, OrdersPeople, clients
 from pult.presets.seed_sink import Progress, Sink
 from pult.presets.seed_time import DAY, WEEK, WorkClock, local_date, timeline_end
 from pult.presets.services import preset_load
+from pult.reports import rollup as stats_rollup
 
 SLUGS = (contract.DESK_SLUG, contract.ORDERS_SLUG)
 DOMAIN = "@seed.pult"  # every seeded login ends so; --replace deletes them
@@ -145,6 +146,7 @@ def seed_run(
         for name in files:
             default_storage.delete(name)
         raise
+    stats_rollup.rebuild_all(contract.DESK_SLUG, contract.ORDERS_SLUG)  # statistics
     sink.analyze()
     bar.close()
     return SeedSummary(

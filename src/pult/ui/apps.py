@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class UiConfig(AppConfig):
     name = "pult.ui"
     verbose_name = _("Interface")
+
+    def ready(self) -> None:
+        from pult.ui.icons import memoise_icons
+
+        memoise_icons()

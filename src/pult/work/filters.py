@@ -94,6 +94,9 @@ def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+MATCHED_IDS = 2000
+
+
 def _text_match(text: str) -> Q:
     """The find box: an order's number, its title or task text, its client's company name
     or its contract's number. Each branch is a subquery its own index serves (trigram GIN
@@ -104,16 +107,16 @@ def _text_match(text: str) -> Q:
 
     from pult.parties.models import Client, Contract
 
-    ids = Item.objects.filter(title__trgm_icontains=text).values("pk")
+    ids = Item.objects.filter(title__trgm_icontains=text).values_list("pk", flat=True)
     texts = Item.objects.alias(texts=KT("values__texts"))
     branches = [
-        texts.filter(texts__trgm_icontains=text).values("pk"),
+        texts.filter(texts__trgm_icontains=text).values_list("pk", flat=True),
         Item.objects.filter(
             client__in=Client.objects.filter(name__trgm_icontains=text).values("pk")
-        ).values("pk"),
+        ).values_list("pk", flat=True),
         Item.objects.filter(
             contract__in=Contract.objects.filter(number__trgm_icontains=text).values("pk")
-        ).values("pk"),
+        ).values_list("pk", flat=True),
     ]
     # "42" or "ORD-00042": with a prefix, only that type's number (so a contract
     # number such as "X-1" does not also bring order 1).
@@ -124,8 +127,16 @@ def _text_match(text: str) -> Q:
             types = types.filter(number_prefix__iexact=prefix)
         # Through the types, so the unique (item_type, number) index serves it.
         by_number = Item.objects.filter(item_type__in=types.values("pk"), number=int(number))
-        branches.append(by_number.values("pk"))
-    return Q(pk__in=ids.union(*branches))
+        branches.append(by_number.values_list("pk", flat=True))
+    matches = ids.union(*branches)
+    # Matched ids first, in a query of their own: given the few ids a search usually
+    # finds, PostgreSQL fetches the page's items by primary key; left as a subquery, it
+    # estimated hundreds of matches and hash-joined every item of the kind (65 ms at
+    # 100,000 items). A search matching more than MATCHED_IDS stays a subquery.
+    found = list(matches[: MATCHED_IDS + 1])
+    if len(found) <= MATCHED_IDS:
+        return Q(pk__in=found)
+    return Q(pk__in=matches)
 
 
 def apply_filter(items: QuerySet[Item], flt: ItemFilter) -> QuerySet[Item]:

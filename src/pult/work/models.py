@@ -325,6 +325,8 @@ class Item(models.Model):
                 name="item_queue",
                 condition=Q(in_queue=True),
             ),
+            # Lists and the API page newest first by id (keyset) within one kind of item.
+            models.Index(fields=["workspace", "item_type", "-id"], name="item_ws_type_id"),
             models.Index(fields=["workspace", "category", "-submitted_at"], name="item_ws_cat"),
             models.Index(
                 fields=["workspace", "requester", "-submitted_at"], name="item_ws_requester"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from pult.activity.services import event_record
 from pult.core.exceptions import DomainError, Forbidden, NotFound
+from pult.reports import rollup as stats_rollup  # statistics kept in step with the items
 from pult.work import guards, live, policies
 from pult.work.exceptions import QueueEmpty, StageIncomplete, TransitionBlocked
 from pult.work.models import (
@@ -184,6 +185,7 @@ def work_item_submit(
     from pult.work import sla
 
     sla.apply_dates(item)
+    stats_rollup.record(None, item.pk)  # statistics rollup, same transaction
     event_record(
         actor=actor,
         workspace=workspace,
@@ -257,6 +259,7 @@ def work_item_transition(
     (under the target status's field policy) so one form can fill and move.
     """
     item = _locked_item(item_id, workspace)
+    stats_before = stats_rollup.capture(item.pk)
     transition = _find_transition(item, transition_key)
     if not policies.can_take_transition(actor, item, transition):
         raise Forbidden(_("You may not take this step."))
@@ -283,6 +286,7 @@ def work_item_transition(
     from pult.work import sla
 
     sla.apply_dates(item)
+    stats_rollup.record(stats_before, item.pk)
     event_record(
         actor=actor,
         workspace=workspace,
@@ -352,7 +356,9 @@ def work_item_take(*, actor: User, workspace: Workspace, item_id: int) -> Item:
     item = _locked_item(item_id, workspace)
     if not item.in_queue:
         raise DomainError(_("%(ref)s is no longer waiting.") % {"ref": item.reference})
+    stats_before = stats_rollup.capture(item.pk)
     item.assignees.add(actor)
+    stats_rollup.record(stats_before, item.pk)
     event_record(actor=actor, workspace=workspace, verb="work.taken", target=item)
     # Taking is the new assignee's own step, through the one writer of status.
     return work_item_transition(
@@ -389,7 +395,9 @@ def work_item_assign(*, actor: User, workspace: Workspace, item_id: int, assigne
         raise DomainError(
             _("%(name)s cannot take requests in this workspace.") % {"name": assignee.full_name}
         )
+    stats_before = stats_rollup.capture(item.pk)
     item.assignees.set([assignee])
+    stats_rollup.record(stats_before, item.pk)
     event_record(
         actor=actor,
         workspace=workspace,
@@ -525,8 +533,10 @@ def work_item_set_dates(
     if errors:
         raise DomainError(_("The dates were not changed."), field_errors=errors)
     item = _locked_item(item_id, workspace)
+    stats_before = stats_rollup.capture(item.pk)
     item.start_at, item.due_at, item.dates_fixed = start_at, due_at, True
     item.save(update_fields=["start_at", "due_at", "dates_fixed", "updated_at"])
+    stats_rollup.record(stats_before, item.pk)
     from pult.work import sla
 
     sla.schedule_deadline_checks(item)
@@ -640,7 +650,9 @@ def work_item_auto_assign(*, workspace: Workspace, item_id: int) -> Item | None:
     assignee = _auto_assignee(item)
     if assignee is None:
         return None
+    stats_before = stats_rollup.capture(item.pk)
     item.assignees.add(assignee)
+    stats_rollup.record(stats_before, item.pk)
     event_record(
         actor=None,
         workspace=workspace,

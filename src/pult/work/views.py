@@ -43,7 +43,13 @@ def _user(request: WorkspaceRequest) -> User:
 
 
 def _item_types(request: WorkspaceRequest) -> list[ItemType]:
-    return list(ItemType.objects.filter(workspace=request.workspace).order_by("pk"))
+    """The workspace's kinds of item, read once per request (the page and its filter
+    bar both ask)."""
+    types: list[ItemType] | None = getattr(request, "_pult_item_types", None)
+    if types is None:
+        types = list(ItemType.objects.filter(workspace=request.workspace).order_by("pk"))
+        request._pult_item_types = types  # type: ignore[attr-defined]
+    return types
 
 
 def _item_type(request: WorkspaceRequest, flt: ItemFilter | None = None) -> ItemType:
