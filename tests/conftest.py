@@ -28,6 +28,14 @@ def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_pipeline_copies() -> None:
+    # A rolled-back test may leave its ids to the next one (SQLite reuses them).
+    from pult.work.pipeline_cache import forget_pipelines
+
+    forget_pipelines()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # argon2 stays the production hasher (see settings); tests hash quickly.
     settings.PASSWORD_HASHERS = [

@@ -8,3 +8,6 @@ class WorkConfig(AppConfig):
 
     def ready(self) -> None:
         from pult.work import events  # noqa: F401  registers event kinds and feed visibility
+        from pult.work.pipeline_cache import connect_signals
+
+        connect_signals()

@@ -8,6 +8,8 @@ stage-gated order (P2) are configurations of these rows.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -49,6 +51,9 @@ class ItemType(Bilingual):
     # among their skills (empty: any specialist).
     auto_assign = models.BooleanField(_("assign automatically"), default=False)
     skill_field = models.SlugField(max_length=60, blank=True)
+    # Changes whenever the pipeline's fields, rules, stages, statuses or steps do: the key
+    # of the per-process copy in `pipeline_cache` (a fresh type never shares a key).
+    pipeline_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("work-item type")

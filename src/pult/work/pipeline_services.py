@@ -36,6 +36,7 @@ from pult.work.models import (
     StatusCategory,
     Transition,
 )
+from pult.work.pipeline_cache import pipeline_changed
 from pult.work.pipeline_files import (
     ICONS,
     KEY_PATTERN,
@@ -111,6 +112,8 @@ def _locked_type(actor: User, workspace: Workspace, item_type_id: int) -> ItemTy
 
 
 def _changed(actor: User, workspace: Workspace, item_type: ItemType, change: str, key: str) -> None:
+    # Bulk updates skip the signals that renew the processes' copies of the pipeline.
+    pipeline_changed(item_type.pk)
     # The payload is for the audit log; the feed text needs only actor and target.
     event_record(
         actor=actor,

@@ -133,13 +133,11 @@ def field_modes_many(
 
 
 def rules_of(item_type: ItemType) -> list[FieldRule]:
-    """The field policy of the type, read once per ItemType instance: a page asks for
-    the modes of its fields and for each stage's required fields many times."""
-    cached: list[FieldRule] | None = item_type.__dict__.get("_pult_rules")
-    if cached is None:
-        cached = list(FieldRule.objects.filter(field__item_type=item_type))
-        item_type.__dict__["_pult_rules"] = cached
-    return cached
+    """The field policy of the type, from the process's copy of the pipeline: a page asks
+    for the modes of its fields and for each stage's required fields many times."""
+    from pult.work.pipeline_cache import pipeline_of
+
+    return list(pipeline_of(item_type).rules)
 
 
 def signed_stage_ids(item: Item | None) -> set[int]:

@@ -27,7 +27,7 @@ from django.utils import timezone
 from pult.access.policies import has_permission
 from pult.core.exceptions import NotFound
 from pult.core.pagination import KeysetPage, keyset_page
-from pult.work import policies
+from pult.work import pipeline_cache, policies
 from pult.work.filters import ItemFilter, apply_filter
 from pult.work.models import (
     FieldDef,
@@ -99,7 +99,7 @@ def item_get(*, actor: User, workspace: Workspace, item_id: int) -> Item:
     watching = Item.watchers.through.objects.filter(item_id=OuterRef("pk"), user_id=actor.pk)
     item = (
         _for_display(item_visible_to(actor, workspace))
-        .prefetch_related("assignees", "signoffs", "item_type__fields", "item_type__stages")
+        .prefetch_related("assignees", "signoffs")
         .annotate(watching=Exists(watching))
         .filter(pk=item_id)
         .first()
@@ -109,6 +109,7 @@ def item_get(*, actor: User, workspace: Workspace, item_id: int) -> Item:
     # The selector filtered by this workspace: spare the queries that would fetch it.
     item.workspace = workspace
     item.item_type.workspace = workspace
+    pipeline_cache.attach(item.item_type)  # fields and stages from the process's copy
     return item
 
 
@@ -340,12 +341,13 @@ def specialist_get(*, workspace: Workspace, user_id: object) -> User | None:
 
 def transitions_from(item: Item) -> list[Transition]:
     """The pipeline's steps out of the item's status (a specific step beats an "any")."""
-    steps = (
-        item.item_type.transitions.select_related("to_status")
-        .filter(Q(from_status=item.status_id) | Q(from_status__isnull=True))
-        .exclude(to_status=item.status_id)
-        .order_by("from_status_id", "pk")
-    )
+    steps = [
+        step
+        for step in pipeline_cache.pipeline_of(item.item_type).transitions
+        if step.from_status_id in (item.status_id, None) and step.to_status_id != item.status_id
+    ]
+    # Specific steps first (NULLS LAST), as the query this replaced ordered them.
+    steps.sort(key=lambda step: (step.from_status_id is None, step.from_status_id or 0, step.pk))
     chosen: dict[str, Transition] = {}
     for step in steps:
         chosen.setdefault(step.key, step)
