@@ -1,10 +1,14 @@
-"""The P2 story in a real browser: a staged, signed-off expertise order. The manager adds
-a client and its contract, files an order for it from the client's page, fills and signs
+"""The P2 story in a real browser: a staged, signed-off expertise order walked through
+every stage of the preset, each person in a browser of their own. The manager adds a
+client and its contract, files an order for it from the client's page, fills and signs
 Dept 1, and sees what archiving still needs; finance enters the payment and the manager
 hears of it (inbox and e-mail) while Dept 4 does not; "spec sent" reaches the head of
-Dept 3; the archive stage is refused until its fields are filled, then the order is
-archived; the validity reminder reaches the manager when the clock passes its time. Each
-person has a browser of their own."""
+Dept 3, who names the expert (who hears of it) and signs Dept 3 off; the expert's sign-off
+is refused while the checks are empty, then each check reaches finance and "expertise
+done" Dept 4 as well; Dept 4's state-body steps each reach finance, and its sign-off is
+refused until the last one is done; the archive stage is refused until its fields are
+filled, then the order is archived; the validity reminder reaches the manager when the
+clock passes its time. Every step checks who heard of it, and that nobody else did."""
 
 from __future__ import annotations
 
@@ -76,6 +80,13 @@ def test_an_expertise_order_through_its_stages(
     head3 = person("Head of Dept 3", "head3", "Gleb Head")
     expert = person("Expert", "expert", "Elena Expert")
     dept4 = person("Dept 4", "dept4", "Denis Four")
+
+    def tally() -> dict[str, int]:
+        """Who has been told anything so far (in-app or by e-mail), by full name."""
+        counts = {u.full_name: 0 for u in (manager, finance, head3, expert, dept4)}
+        for name in Notification.objects.values_list("recipient__full_name", flat=True):
+            counts[name] += 1
+        return {name: n for name, n in counts.items() if n}
 
     # --- 1. The manager adds the client and its contract.
     boss = new_page()
@@ -215,8 +226,99 @@ def test_an_expertise_order_through_its_stages(
     expect(heard.first).to_contain_text(f"Gleb Head changed fields of {order.reference}")
     four.reload()
     expect(four.locator("[data-inbox]")).to_have_count(0)
+    assert tally() == {"Marina Manager": 1, "Gleb Head": 1, "Elena Expert": 1}
 
-    # --- 5. The archive stage is refused while its fields are empty.
+    # The head of Dept 3 signs Dept 3 off; a sign-off tells nobody under the preset.
+    sign_stage(head, "technical")
+    expect(head.locator(".toast-success")).to_contain_text("Signed off.")
+    expect(stage(head, "technical").locator("[data-signoff]")).to_contain_text(
+        "Signed by Gleb Head"
+    )
+    assert mailed(smtp) == []
+
+    # --- 5. The expert, in their own browser, does the checks. Signing them off while
+    # they are empty is refused, naming each; the expert may touch no other stage.
+    specialist.goto(item_url)
+    checks = stage(specialist, "expertise")
+    expect(checks.locator("[data-missing]")).to_have_text(
+        "To sign off, fill in: Documents analysed, Expertise done"
+    )
+    expect(checks.locator("form")).to_have_count(2)  # the checks and the sign-off
+    expect(specialist.locator("[data-stages] form")).to_have_count(2)
+    sign_stage(specialist, "expertise")
+    expect(specialist.locator(".toast-error")).to_contain_text(
+        "To sign off “Expertise”, fill in: Documents analysed, Expertise done."
+    )
+    expect(stage(specialist, "expertise").locator("h3 .badge")).to_have_text("Not signed")
+    assert mailed(smtp) == []
+
+    # "Documents analysed" reaches finance (Dept 2) only.
+    stage(specialist, "expertise").get_by_label("Documents analysed").check()
+    save_stage(specialist, "expertise")
+    assert mailed(smtp) == [finance.email]
+    assert tally() == {"Marina Manager": 1, "Fedor Finance": 1, "Gleb Head": 1, "Elena Expert": 1}
+
+    # "Expertise done" reaches finance and Dept 4; then the expert signs the stage off.
+    stage(specialist, "expertise").get_by_label("Expertise done").check()
+    save_stage(specialist, "expertise")
+    assert mailed(smtp) == sorted([finance.email, dept4.email])
+    assert tally() == {
+        "Marina Manager": 1,
+        "Fedor Finance": 2,
+        "Gleb Head": 1,
+        "Elena Expert": 1,
+        "Denis Four": 1,
+    }
+    sign_stage(specialist, "expertise")
+    expect(specialist.locator(".toast-success")).to_contain_text("Signed off.")
+    expect(stage(specialist, "expertise").locator("[data-signoff]")).to_contain_text(
+        "Signed by Elena Expert"
+    )
+    assert mailed(smtp) == []
+
+    four.goto("/notifications/")
+    expect(four.locator("[data-bell]")).to_have_attribute("aria-label", "Notifications: 1 unread")
+    told_four = four.locator("[data-inbox] li[data-notification]")
+    expect(told_four).to_have_count(1)
+    expect(told_four.first).to_contain_text(f"Elena Expert changed fields of {order.reference}")
+
+    # --- 6. Dept 4, in its own browser, takes the order through the state bodies: each
+    # step reaches finance only; the sign-off is refused until the last step is done.
+    four.goto(item_url)
+    expect(stage(four, "state").locator("form")).to_have_count(2)
+    expect(four.locator("[data-stages] form")).to_have_count(2)  # no other stage's
+    for step in ("Documents submitted to state bodies", "Expertise approved"):
+        stage(four, "state").get_by_label(step).check()
+        save_stage(four, "state")
+        assert mailed(smtp) == [finance.email], step
+    sign_stage(four, "state")
+    expect(four.locator(".toast-error")).to_contain_text(
+        "To sign off “Dept 4 · State approval”, fill in: Work completed."
+    )
+    expect(stage(four, "state").locator("h3 .badge")).to_have_text("Not signed")
+    stage(four, "state").get_by_label("Work completed").check()
+    save_stage(four, "state")
+    assert mailed(smtp) == [finance.email]
+    sign_stage(four, "state")
+    expect(four.locator(".toast-success")).to_contain_text("Signed off.")
+    expect(stage(four, "state").locator("[data-signoff]")).to_contain_text("Signed by Denis Four")
+    assert mailed(smtp) == []
+    assert tally() == {
+        "Marina Manager": 1,
+        "Fedor Finance": 5,
+        "Gleb Head": 1,
+        "Elena Expert": 1,
+        "Denis Four": 1,
+    }
+
+    money.goto("/notifications/")
+    expect(money.locator("[data-bell]")).to_have_attribute("aria-label", "Notifications: 5 unread")
+    told_money = money.locator("[data-inbox] li[data-notification]")
+    expect(told_money).to_have_count(5)
+    for n, who in enumerate(["Denis Four"] * 3 + ["Elena Expert"] * 2):
+        expect(told_money.nth(n)).to_contain_text(f"{who} changed fields of {order.reference}")
+
+    # --- 7. The archive stage is refused while its fields are empty.
     boss.goto(item_url)
     sign_stage(boss, "archive")
     expect(boss.locator(".toast-error")).to_contain_text("Registration date")
@@ -244,7 +346,7 @@ def test_an_expertise_order_through_its_stages(
     assert order.status.key == "archived"
     assert mailed(smtp) == []  # the reminder is not due yet
 
-    # --- 6. The clock passes the reminder's time: the manager hears that the validity
+    # --- 8. The clock passes the reminder's time: the manager hears that the validity
     # runs out (the worker runs the timed check, then sends its e-mail).
     # The browsers stay idle meanwhile: a request made while the process clock is a
     # month ahead would find the session expired and clear its cookie.
@@ -258,10 +360,18 @@ def test_an_expertise_order_through_its_stages(
         call_command("worker", batch=True)
         call_command("worker", batch=True)
     assert mailed(smtp) == [manager.email]
+    assert tally() == {
+        "Marina Manager": 2,
+        "Fedor Finance": 5,
+        "Gleb Head": 1,
+        "Elena Expert": 1,
+        "Denis Four": 1,
+    }
 
     boss.goto("/notifications/")
     manager_inbox = boss.locator("[data-inbox] li[data-notification]")
-    expect(manager_inbox).to_have_count(2)  # the payment, still unread, and the reminder
+    # The payment, still unread, and the reminder: nothing from the expert or Dept 4.
+    expect(manager_inbox).to_have_count(2)
     expect(manager_inbox.first).to_contain_text(
         f"{order.reference} {TITLE}: “Valid until” runs out on {valid_until:%d.%m.%Y}"
     )
