@@ -1,0 +1,290 @@
+"""The statistics page from the rollup (`rollup.py`): the same figures, a few hundred rows.
+
+Used when the database is PostgreSQL, the workspace's rollup is ready, the reader sees
+every item, and the reader's midnights over the period are the rollup's. Everything
+that is a count comes from one statement over `StatsCell`; the open items that became
+overdue today (between the rollup zone's midnight and now) from one small live query;
+the medians stay live (an exact median needs every lead time) on an index.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection
+from django.utils import timezone
+
+from pult.reports import rollup
+from pult.reports.models import StatsReady
+from pult.work import policies as work_policies
+from pult.work.models import Item, Status, StatusCategory
+
+if TYPE_CHECKING:
+    from pult.accounts.models import User, Workspace
+    from pult.reports.selectors import Statistics, StatsFilters
+
+_SQL = """
+WITH c AS (
+    SELECT kind, day, ka, kb, filed, done, done_late, done_with_due, started_with_start,
+           started_on_time, open
+    FROM reports_statscell
+    WHERE workspace_id = %(ws)s AND item_type_id = %(t)s
+      AND ((kind IN ('o', 'a', 's') AND day >= %(d0)s AND day <= %(d1)s)
+           OR kind IN ('O', 'A'))
+), f AS (
+    SELECT * FROM c WHERE kind IN ('o', 'O') {outlet_filter}
+)
+SELECT 'd', NULL::bigint, NULL::text, day, SUM(filed), SUM(done), SUM(done_late),
+       SUM(done_with_due), SUM(started_with_start), SUM(started_on_time), 0, 0, 0
+FROM f WHERE kind = 'o' GROUP BY day
+UNION ALL
+SELECT 'B', NULLIF(f.ka, 0), b.name, NULL, SUM(filed), SUM(done), SUM(done_late), 0, 0, 0,
+       SUM(open), SUM(open) FILTER (WHERE kind = 'O' AND day < %(today)s),
+       ROW_NUMBER() OVER (ORDER BY SUM(filed) DESC, SUM(done) DESC, b.name)
+FROM f LEFT JOIN parties_brand b ON b.id = f.ka
+GROUP BY f.ka, b.name HAVING SUM(filed) + SUM(done) + SUM(open) > 0
+UNION ALL
+SELECT 'C', NULL, g.city, NULL, SUM(filed), SUM(done), SUM(done_late), 0, 0, 0, SUM(open),
+       SUM(open) FILTER (WHERE kind = 'O' AND day < %(today)s),
+       ROW_NUMBER() OVER (ORDER BY SUM(filed) DESC, SUM(done) DESC, g.city)
+FROM (SELECT *, CASE WHEN ka = 0 THEN NULL ELSE kb END AS city FROM f) g
+GROUP BY g.city HAVING SUM(filed) + SUM(done) + SUM(open) > 0
+{people}
+UNION ALL
+SELECT 's', ka, NULL, NULL, SUM(filed), 0, 0, 0, 0, 0, 0, 0, 0
+FROM c WHERE kind = 's' GROUP BY ka
+"""
+
+_PEOPLE = """
+UNION ALL
+SELECT 'a', c.ka, u.full_name, NULL, 0, SUM(done), SUM(done_late), 0, 0, 0, SUM(open),
+       SUM(open) FILTER (WHERE kind = 'A' AND day < %(today)s),
+       ROW_NUMBER() OVER (ORDER BY u.full_name, c.ka)
+FROM c JOIN accounts_user u ON u.id = c.ka
+WHERE kind IN ('a', 'A') GROUP BY c.ka, u.full_name HAVING SUM(done) + SUM(open) > 0
+"""
+
+
+def _midnight(day: date, zone: Any) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), zone)
+
+
+def _aligned(filters: StatsFilters, zone: zoneinfo.ZoneInfo) -> bool:
+    """Every midnight of the period is the same moment for the reader and the rollup."""
+    reader = timezone.get_current_timezone()
+    if getattr(reader, "key", None) == zone.key:
+        return True
+    day, last = filters.period.date_from, filters.period.date_to + timedelta(days=1)
+    while day <= last:
+        if _midnight(day, reader) != _midnight(day, zone):
+            return False
+        day += timedelta(days=1)
+    return True
+
+
+def _zone(actor: User, workspace: Workspace, filters: StatsFilters) -> zoneinfo.ZoneInfo | None:
+    """The rollup's zone when the fast path applies, else None."""
+    if not rollup.enabled() or not work_policies.can_see_all_items(actor, workspace):
+        return None
+    name = (
+        StatsReady.objects.filter(workspace=workspace).values_list("time_zone", flat=True).first()
+    )
+    if name is None:
+        return None
+    zone = zoneinfo.ZoneInfo(name)
+    return zone if _aligned(filters, zone) else None
+
+
+@dataclass
+class _Group:
+    key: Any
+    label: str
+    filed: int
+    done: int
+    late: int
+    open: int
+    overdue_open: int
+    rank: int
+
+
+@dataclass
+class _Overdue:
+    """Open items past due: counted before today from the rollup, today live."""
+
+    total: int = 0
+    brands: dict[Any, int] = field(default_factory=lambda: defaultdict(int))
+    cities: dict[Any, int] = field(default_factory=lambda: defaultdict(int))
+    people: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def _overdue_today(
+    workspace: Workspace, filters: StatsFilters, since: datetime, now: datetime
+) -> _Overdue:
+    out = _Overdue()
+    if since >= now:
+        return out
+    items = Item.objects.filter(
+        workspace=workspace, item_type=filters.item_type, due_at__gte=since, due_at__lt=now
+    ).exclude(category=StatusCategory.CLOSED)
+    if filters.brand is not None:
+        items = items.filter(outlet__brand=filters.brand)
+    if filters.city:
+        items = items.filter(outlet__city=filters.city)
+    seen: set[int] = set()
+    for pk, outlet, brand, city, user in items.values_list(
+        "pk", "outlet_id", "outlet__brand_id", "outlet__city", "assignees"
+    ):
+        if user is not None:
+            out.people[user] += 1
+        if pk in seen:
+            continue
+        seen.add(pk)
+        out.total += 1
+        out.brands[brand if outlet is not None else None] += 1
+        out.cities[city if outlet is not None else None] += 1
+    return out
+
+
+def statistics(
+    *, actor: User, workspace: Workspace, filters: StatsFilters, now: datetime
+) -> Statistics | None:
+    """The page's figures from the rollup, or None when the live path must answer."""
+    from pult.reports import selectors as s
+
+    zone = _zone(actor, workspace, filters)
+    if zone is None:
+        return None
+    today = timezone.localtime(now, zone).date()
+    filtered = filters.brand is not None or bool(filters.city)
+    outlet_filter = ""
+    params: dict[str, Any] = {
+        "ws": workspace.pk,
+        "t": filters.item_type.pk,
+        "d0": filters.period.date_from,
+        "d1": filters.period.date_to,
+        "today": today,
+    }
+    if filters.brand is not None:
+        outlet_filter += " AND ka = %(brand)s"
+        params["brand"] = filters.brand.pk
+    if filters.city:
+        outlet_filter += " AND ka <> 0 AND kb = %(city)s"
+        params["city"] = filters.city
+    sql = _SQL.format(outlet_filter=outlet_filter, people="" if filtered else _PEOPLE)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    overdue = _overdue_today(workspace, filters, _midnight(today, zone), now)
+
+    days: dict[date, tuple[int, ...]] = {}
+    brands: list[_Group] = []
+    cities: list[_Group] = []
+    people: list[tuple[int, int, str, int, int, int, int]] = []
+    statuses: dict[int, int] = {}
+    for tag, key, label, day, *n in rows:
+        filed, done, late, with_due, with_start, on_time, open_, overdue_open, rank = (
+            int(v or 0) for v in n
+        )
+        if tag == "d":
+            days[day] = (filed, done, late, with_due, with_start, on_time)
+        elif tag in ("B", "C"):
+            group = _Group(
+                key if tag == "B" else label,
+                label or "",
+                filed,
+                done,
+                late,
+                open_,
+                overdue_open,
+                rank,
+            )
+            (brands if tag == "B" else cities).append(group)
+        elif tag == "a":
+            people.append((rank, key, label or "", done, late, open_, overdue_open))
+        else:
+            statuses[key] = filed
+    open_now = sum(g.open for g in brands)
+    summary_counts = [sum(d[i] for d in days.values()) for i in range(6)]
+    filed, done, late, with_due, with_start, on_time = summary_counts
+    overdue_now = sum(g.overdue_open for g in brands) + overdue.total
+
+    scope: dict[str, Any] = {"actor": actor, "workspace": workspace, "filters": filters}
+    medians = _medians(s, filters, scope, now, people_too=not filtered)
+    summary = s.Summary(
+        filed=filed,
+        done=done,
+        open_now=open_now,
+        overdue_now=overdue_now,
+        median_lead=medians.pop(None, None),
+        finished_on_time=s.Share(with_due - late, with_due),
+        started_on_time=s.Share(on_time, with_start),
+    )
+
+    def groups(found: list[_Group], today_by: dict[Any, int]) -> list[s.GroupRow]:
+        found.sort(key=lambda g: g.rank)
+        return [
+            s.GroupRow(g.key, g.label, g.filed, g.done, g.late + g.overdue_open + today_by[g.key])
+            for g in found[: s.TOP_GROUPS]
+        ]
+
+    if filtered:
+        specialists = s.specialist_stats(**scope, now=now)
+        status_rows = s.status_counts(**scope)
+    else:
+        people.sort()
+        specialists = [
+            s.SpecialistRow(
+                user_id=user,
+                name=name,
+                done=done_,
+                open_now=open_,
+                median_lead=medians.get(user),
+                overdue=s.Share(late_ + overdue_open + overdue.people[user], done_ + open_),
+            )
+            for _rank, user, name, done_, late_, open_, overdue_open in people
+        ]
+        status_rows = [
+            s.StatusCount(status, statuses.get(status.pk, 0))
+            for status in Status.objects.filter(item_type=filters.item_type).order_by(
+                "position", "pk"
+            )
+        ]
+    weeks: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    for day, d in days.items():
+        week = weeks[day - timedelta(days=day.weekday())]
+        week[0] += d[0]
+        week[1] += d[1]
+    return s.Statistics(
+        summary=summary,
+        statuses=status_rows,
+        specialists=specialists,
+        brands=groups(brands, overdue.brands),
+        cities=groups(cities, overdue.cities),
+        weeks=[s.WeekRow(w, weeks[w][0], weeks[w][1]) for w in filters.period.weeks()],
+    )
+
+
+def _medians(
+    s: Any, filters: StatsFilters, scope: dict[str, Any], now: datetime, *, people_too: bool
+) -> dict[Any, timedelta | None]:
+    """The median lead time of the items done in the period (key None) and, when asked,
+    per assignee: live, on the index of done items by closing time."""
+    from django.db.models import DurationField
+
+    c = s._conditions(filters.period, now)
+    items = s.report_items(**scope).filter(c.done)
+    out: dict[Any, timedelta | None] = {
+        None: items.aggregate(m=s.Median(s._lead_time(), output_field=DurationField()))["m"]
+    }
+    if people_too:
+        rows = (
+            items.values("assignees")
+            .annotate(m=s.Median(s._lead_time(), output_field=DurationField()))
+            .values_list("assignees", "m")
+        )
+        out.update({user: m for user, m in rows if user is not None})
+    return out

@@ -1,0 +1,229 @@
+"""The statistics rollup: kept in step by the work services, exact, race-free."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from datetime import date, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pult.core.exceptions import DomainError
+from pult.reports import fast, rollup, selectors
+from pult.reports.models import StatsCell, StatsReady
+from pult.reports.selectors import Period, StatsFilters
+from pult.work import services
+from pult.work.models import Item, ItemType
+from tests.reports.conftest import History, grant_statistics
+from tests.work.conftest import Desk
+
+pytestmark = pytest.mark.django_db
+
+
+def _cells(desk: Desk) -> dict[tuple[Any, ...], tuple[int, ...]]:
+    """The rollup as sums per key, zero rows left out."""
+    out = {}
+    for c in StatsCell.objects.filter(workspace=desk.workspace):
+        values = tuple(getattr(c, name) for name in rollup.COUNTERS)
+        if any(values):
+            out[(c.item_type_id, c.kind, c.day, c.ka, c.kb)] = values
+    return out
+
+
+def _assert_matches_a_rebuild(desk: Desk) -> None:
+    kept = _cells(desk)
+    rollup.rebuild(desk.workspace)
+    assert kept == _cells(desk)
+
+
+def _filters(desk: Desk) -> StatsFilters:
+    today = timezone.localdate()
+    item_type = ItemType.objects.get(workspace=desk.workspace, key="design-request")
+    return StatsFilters(item_type=item_type, period=Period(today - timedelta(days=30), today))
+
+
+ACTIONS = st.lists(
+    st.tuples(
+        st.sampled_from(
+            [
+                *("submit", "submit_other", "take", "assign", "clarify", "answer"),
+                *("complete", "revise", "accept", "dates", "no_dates"),
+            ]
+        ),
+        st.integers(min_value=0, max_value=20),
+    ),
+    min_size=1,
+    max_size=20,
+)
+
+
+def _act(desk: Desk, action: str, pick: int) -> None:
+    items = list(Item.objects.filter(workspace=desk.workspace).order_by("pk"))
+    item = items[pick % len(items)] if items else None
+    head, designer = desk.head, desk.designer
+    if action == "submit":
+        desk.submit(title=f"Request {pick}")
+    elif action == "submit_other":
+        desk.submit(applicant=desk.stranger, title=f"Other {pick}")
+    elif item is None:
+        return
+    elif action == "take":
+        services.work_item_take_next(
+            actor=designer, workspace=desk.workspace, item_type_key="design-request"
+        )
+    elif action == "assign":
+        who = desk.designer2 if pick % 2 else designer
+        services.work_item_assign(
+            actor=head, workspace=desk.workspace, item_id=item.pk, assignee=who
+        )
+    elif action in ("dates", "no_dates"):
+        due = timezone.now() + timedelta(hours=pick - 10) if action == "dates" else None
+        services.work_item_set_dates(
+            actor=head,
+            workspace=desk.workspace,
+            item_id=item.pk,
+            start_at=None,
+            due_at=due,
+            reason="test",
+        )
+    else:
+        key, actor = {
+            "clarify": ("ask_clarification", designer),
+            "answer": ("answer", item.requester),
+            "complete": ("complete", designer),
+            "revise": ("return_for_revision", item.requester),
+            "accept": ("accept", item.requester),
+        }[action]
+        if key == "complete" and item.status.key in ("in_progress", "revision"):
+            desk.deliver(item)
+        desk.step(actor, item, key, comment="because")
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(actions=ACTIONS)
+def test_any_sequence_of_service_calls_keeps_the_rollup_exact(
+    desk: Desk, actions: list[Any]
+) -> None:
+    savepoint = transaction.savepoint()
+    try:
+        grant_statistics(desk)
+        rollup.rebuild(desk.workspace)  # ready from the start: the hooks keep it
+        for action, pick in actions:
+            with contextlib.suppress(DomainError):
+                _act(desk, action, pick)
+        filed = Item.objects.filter(workspace=desk.workspace).exists()
+        assert StatsCell.objects.filter(workspace=desk.workspace).exists() == filed
+        _assert_matches_a_rebuild(desk)
+        # …and the page's figures from it are the live ones.
+        filters, now = _filters(desk), timezone.now()
+        scope: dict[str, Any] = {"actor": desk.head, "workspace": desk.workspace}
+        rolled = fast.statistics(**scope, filters=filters, now=now)
+        assert rolled is not None
+        StatsReady.objects.filter(workspace=desk.workspace).delete()
+        assert rolled == selectors.statistics_get(**scope, filters=filters, now=now)
+    finally:
+        transaction.savepoint_rollback(savepoint)
+
+
+def test_deleted_items_leave_the_rollup(history: History) -> None:
+    desk = history.desk
+    rollup.rebuild(desk.workspace)
+    Item.objects.filter(pk__in=[history.items["A"].pk, history.items["D"].pk]).delete()
+    history.items["F"].delete()
+    _assert_matches_a_rebuild(desk)
+
+
+def test_without_a_rebuild_the_hooks_write_nothing(desk: Desk) -> None:
+    desk.submit(title="Before any rebuild")
+    assert not StatsCell.objects.exists()
+
+
+def test_a_filed_item_is_counted_at_once(desk: Desk) -> None:
+    grant_statistics(desk)
+    rollup.rebuild(desk.workspace)
+    filters = _filters(desk)
+    before = selectors.statistics_get(actor=desk.head, workspace=desk.workspace, filters=filters)
+    desk.submit(title="New")
+    after = selectors.statistics_get(actor=desk.head, workspace=desk.workspace, filters=filters)
+    assert after.summary.filed == before.summary.filed + 1
+    assert after.summary.open_now == before.summary.open_now + 1
+
+
+def test_the_fast_path_is_taken_only_when_it_applies(history: History) -> None:
+    desk = history.desk
+    period = Period(date(2025, 1, 6), date(2025, 2, 2))
+    filters = StatsFilters(item_type=history.items["A"].item_type, period=period)
+    now = timezone.now()
+    rollup.rebuild(desk.workspace)
+    head: dict[str, Any] = {
+        "actor": desk.head,
+        "workspace": desk.workspace,
+        "filters": filters,
+        "now": now,
+    }
+    assert fast.statistics(**head) is not None
+    # Someone who sees only their own items: live.
+    mine = {**head, "actor": desk.applicant}
+    assert fast.statistics(**mine) is None
+    # A reader whose midnights differ from the rollup's (Moscow): live.
+    with timezone.override(ZoneInfo("Asia/Yekaterinburg")):
+        assert fast.statistics(**head) is None
+    # Without a rollup: live.
+    StatsReady.objects.all().delete()
+    assert fast.statistics(**head) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_transitions_at_once_lose_no_count(desk: Desk) -> None:
+    """Two designers close two items in the same cells at the same moment: the second
+    upsert waits for the first's row lock and adds to its committed count."""
+    assert connection.vendor == "postgresql"
+    first, second = desk.submit(title="First"), desk.submit(title="Second")
+    for designer in (desk.designer, desk.designer2):
+        services.work_item_take_next(
+            actor=designer, workspace=desk.workspace, item_type_key="design-request"
+        )
+    owner = {}
+    for item in Item.objects.filter(pk__in=(first.pk, second.pk)).prefetch_related("assignees"):
+        owner[item.pk] = item.assignees.get()
+        desk.deliver(item, actor=owner[item.pk])
+    rollup.rebuild(desk.workspace)
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def complete(designer: Any, item: Item) -> None:
+        try:
+            barrier.wait(timeout=10)
+            with transaction.atomic():
+                services.work_item_transition(
+                    actor=designer,
+                    workspace=desk.workspace,
+                    item_id=item.pk,
+                    transition_key="complete",
+                )
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=complete, args=(owner[i.pk], i)) for i in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    assert Item.objects.filter(category="closed").count() == 2
+    done = sum(c.done for c in StatsCell.objects.filter(workspace=desk.workspace, kind="o"))
+    assert done == 2
+    _assert_matches_a_rebuild(desk)
