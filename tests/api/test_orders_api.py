@@ -145,9 +145,15 @@ def test_a_hidden_field_never_appears(client: HttpClient, office: Office) -> Non
     listed = _call(client, "get", "/api/v1/items", finance).json()["items"]
     assert [i["id"] for i in listed] == [item.pk]
     assert "bank_secret" not in listed[0]["values"]
+    # Filtering by it would tell its value through what matches: the filter is dropped.
+    for guess in ("4242", "0000"):
+        probed = _call(client, "get", f"/api/v1/items?f_bank_secret={guess}", finance).json()
+        assert [i["id"] for i in probed["items"]] == [item.pk]
     manager = _auth(office.manager, office.workspace)
     listed = _call(client, "get", "/api/v1/items", manager).json()["items"]
     assert listed[0]["values"]["bank_secret"] == "4242"
+    narrowed = _call(client, "get", "/api/v1/items?f_bank_secret=0000", manager).json()
+    assert narrowed["items"] == []  # who may see the field filters by it
 
     # The list's CSV export: the column is there, the value only for who may see it.
     def exported(user: Any) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+
 from pult.access.policies import has_permission
 from pult.access.policies import role_ids as access_role_ids
 from pult.work.models import (
@@ -130,6 +132,19 @@ def field_modes_many(
         )
         for item in items
     }
+
+
+def hidden_field_keys(actor: User, workspace: Workspace) -> set[str]:
+    """Keys of the fields some "hidden" rule may hide from the actor (a rule for one of
+    their roles, or for everyone), in any status: filtering by such a field would tell
+    them its value through which items match. One query."""
+    my_roles = role_ids(actor, workspace)
+    rules = FieldRule.objects.filter(field__item_type__workspace=workspace, mode=FieldMode.HIDDEN)
+    return set(
+        rules.filter(Q(role__isnull=True) | Q(role_id__in=my_roles)).values_list(
+            "field__key", flat=True
+        )
+    )
 
 
 def rules_of(item_type: ItemType) -> list[FieldRule]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -169,11 +170,19 @@ def queue_list(*, workspace: Workspace, item_type_id: int, limit: int = 50) -> l
     )
 
 
+def filtered_items(*, actor: User, workspace: Workspace, flt: ItemFilter) -> QuerySet[Item]:
+    """The items the actor may see, narrowed by the filter; a filter on a field the
+    actor may not see is dropped (its matches would reveal the value)."""
+    if flt.values and (hidden := policies.hidden_field_keys(actor, workspace) & set(flt.values)):
+        flt = replace(flt, values={k: v for k, v in flt.values.items() if k not in hidden})
+    return apply_filter(item_visible_to(actor, workspace), flt)
+
+
 def item_list(
     *, actor: User, workspace: Workspace, flt: ItemFilter, cursor: int | None, page_size: int = 50
 ) -> KeysetPage[Item]:
     """One page of the filtered list, newest first (keyset on id: flat at any depth)."""
-    items = apply_filter(item_visible_to(actor, workspace), flt)
+    items = filtered_items(actor=actor, workspace=workspace, flt=flt)
     page = keyset_page(_for_display(items), cursor=cursor, page_size=page_size)
     prefetch_related_objects(page.rows, "assignees")
     return page
@@ -188,7 +197,7 @@ def item_export_rows(
     """Every item of the filtered list for export with the actor's field policy for it
     (field key → mode: a hidden field's value must not be written), streamed in id
     order by chunks: a few queries per thousand items, whatever the total."""
-    items = _for_display(apply_filter(item_visible_to(actor, workspace), flt))
+    items = _for_display(filtered_items(actor=actor, workspace=workspace, flt=flt))
     chunk: list[Item] = []
     for item in items.prefetch_related("assignees").order_by("-pk").iterator(EXPORT_CHUNK):
         chunk.append(item)
@@ -270,7 +279,7 @@ def kanban_columns(
     """Each status of the type with its first items, in one query (row_number per status)."""
     statuses = list(item_type.statuses.all())
     ranked = (
-        apply_filter(item_visible_to(actor, workspace), flt)
+        filtered_items(actor=actor, workspace=workspace, flt=flt)
         .filter(item_type=item_type)
         .annotate(
             rank=Window(
@@ -296,7 +305,7 @@ def calendar_items(
     tz = timezone.get_current_timezone()
     since = datetime.combine(start, time.min, tzinfo=tz)
     until = datetime.combine(end, time.min, tzinfo=tz)
-    items = apply_filter(item_visible_to(actor, workspace), flt).filter(
+    items = filtered_items(actor=actor, workspace=workspace, flt=flt).filter(
         due_at__gte=since, due_at__lt=until
     )
     return list(_for_display(items).order_by("due_at", "pk")[:limit])
