@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import close_old_connections, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -32,7 +34,7 @@ def _cells(desk: Desk) -> dict[tuple[Any, ...], tuple[int, ...]]:
     for c in StatsCell.objects.filter(workspace=desk.workspace):
         values = tuple(getattr(c, name) for name in rollup.COUNTERS)
         if any(values):
-            out[(c.item_type_id, c.kind, c.day, c.ka, c.kb)] = values
+            out[(c.item_type_id, c.kind, c.day, c.ka, c.kb, c.lead)] = values
     return out
 
 
@@ -54,6 +56,7 @@ ACTIONS = st.lists(
             [
                 *("submit", "submit_other", "take", "assign", "clarify", "answer"),
                 *("complete", "revise", "accept", "dates", "no_dates"),
+                *("wait", "wait", "finish"),  # lead times of many buckets, not round
             ]
         ),
         st.integers(min_value=0, max_value=20),
@@ -63,7 +66,10 @@ ACTIONS = st.lists(
 )
 
 
-def _act(desk: Desk, action: str, pick: int) -> None:
+def _act(desk: Desk, action: str, pick: int, clock: Any) -> None:
+    if action == "wait":  # 7 min … 30 h 47 min later
+        clock.tick(timedelta(minutes=7 + 92 * pick))
+        return
     items = list(Item.objects.filter(workspace=desk.workspace).order_by("pk"))
     item = items[pick % len(items)] if items else None
     head, designer = desk.head, desk.designer
@@ -77,6 +83,12 @@ def _act(desk: Desk, action: str, pick: int) -> None:
         services.work_item_take_next(
             actor=designer, workspace=desk.workspace, item_type_key="design-request"
         )
+    elif action == "finish":  # take the next one and complete it at once
+        taken = services.work_item_take_next(
+            actor=designer, workspace=desk.workspace, item_type_key="design-request"
+        )
+        desk.deliver(taken)
+        desk.step(designer, taken, "complete")
     elif action == "assign":
         who = desk.designer2 if pick % 2 else designer
         services.work_item_assign(
@@ -118,19 +130,23 @@ def test_any_sequence_of_service_calls_keeps_the_rollup_exact(
     try:
         grant_statistics(desk)
         rollup.rebuild(desk.workspace)  # ready from the start: the hooks keep it
-        for action, pick in actions:
-            with contextlib.suppress(DomainError):
-                _act(desk, action, pick)
-        filed = Item.objects.filter(workspace=desk.workspace).exists()
-        assert StatsCell.objects.filter(workspace=desk.workspace).exists() == filed
-        _assert_matches_a_rebuild(desk)
-        # …and the page's figures from it are the live ones.
-        filters, now = _filters(desk), timezone.now()
-        scope: dict[str, Any] = {"actor": desk.head, "workspace": desk.workspace}
-        rolled = fast.statistics(**scope, filters=filters, now=now)
-        assert rolled is not None
-        StatsReady.objects.filter(workspace=desk.workspace).delete()
-        assert rolled == selectors.statistics_get(**scope, filters=filters, now=now)
+        # Load the URLconf (with its API schemas) before the clock is frozen: pydantic
+        # cannot build a schema while datetime is freezegun's fake class.
+        reverse("reports:statistics")
+        with freeze_time(timezone.now()) as clock:
+            for action, pick in actions:
+                with contextlib.suppress(DomainError):
+                    _act(desk, action, pick, clock)
+            filed = Item.objects.filter(workspace=desk.workspace).exists()
+            assert StatsCell.objects.filter(workspace=desk.workspace).exists() == filed
+            _assert_matches_a_rebuild(desk)
+            # …and the page's figures from it (the medians too) are the live ones.
+            filters, now = _filters(desk), timezone.now()
+            scope: dict[str, Any] = {"actor": desk.head, "workspace": desk.workspace}
+            rolled = fast.statistics(**scope, filters=filters, now=now)
+            assert rolled is not None
+            StatsReady.objects.filter(workspace=desk.workspace).delete()
+            assert rolled == selectors.statistics_get(**scope, filters=filters, now=now)
     finally:
         transaction.savepoint_rollback(savepoint)
 
@@ -227,3 +243,115 @@ def test_two_transitions_at_once_lose_no_count(desk: Desk) -> None:
     done = sum(c.done for c in StatsCell.objects.filter(workspace=desk.workspace, kind="o"))
     assert done == 2
     _assert_matches_a_rebuild(desk)
+
+
+def _take(desk: Desk, designer: Any) -> Item:
+    return services.work_item_take_next(
+        actor=designer, workspace=desk.workspace, item_type_key="design-request"
+    )
+
+
+def _complete(desk: Desk, designer: Any, item: Item) -> None:
+    desk.deliver(item, actor=designer)
+    desk.step(designer, item, "complete")
+
+
+def _leads(desk: Desk, kind: str) -> dict[int, list[int]]:
+    """The histogram rows of a kind: per `ka`, the lead of each item counted."""
+    out: dict[int, list[int]] = {}
+    for c in StatsCell.objects.filter(workspace=desk.workspace, kind=kind).order_by("lead"):
+        out.setdefault(c.ka, []).extend([c.lead] * c.done)
+    return {ka: leads for ka, leads in out.items() if leads}
+
+
+def test_lead_time_histograms_follow_closing_reopening_reassigning_and_deleting(
+    desk: Desk,
+) -> None:
+    grant_statistics(desk)
+    reverse("reports:statistics")  # the API schemas, before the clock is frozen
+    with freeze_time("2025-03-03 07:00:00+00:00") as clock:
+        rollup.rebuild(desk.workspace)
+        first, second = desk.submit(title="First"), desk.submit(title="Second")
+        _take(desk, desk.designer)
+        clock.tick(timedelta(hours=10, minutes=7))
+        _complete(desk, desk.designer, first)  # 10 h 7 min: 10.1 h
+        _assert_matches_a_rebuild(desk)
+        _take(desk, desk.designer2)
+        clock.tick(timedelta(days=3, hours=5) - timedelta(hours=10, minutes=7))
+        _complete(desk, desk.designer2, second)  # 3 days 5 h: 3.2 days
+        _assert_matches_a_rebuild(desk)
+        assert _leads(desk, "h") == {0: [101 * 360, 32 * 8640]}
+        assert _leads(desk, "p") == {desk.designer.pk: [101 * 360], desk.designer2.pk: [32 * 8640]}
+
+        desk.step(desk.applicant, first, "return_for_revision", comment="Bigger logo")
+        _assert_matches_a_rebuild(desk)
+        assert _leads(desk, "h") == {0: [32 * 8640]}  # reopened: not done any more
+        clock.tick(timedelta(hours=1, minutes=31))
+        _complete(desk, desk.designer, first)  # 3 days 6 h 31 min: 3.3 days
+        _assert_matches_a_rebuild(desk)
+        services.work_item_assign(
+            actor=desk.head, workspace=desk.workspace, item_id=first.pk, assignee=desk.designer2
+        )
+        _assert_matches_a_rebuild(desk)
+        assert _leads(desk, "p") == {desk.designer2.pk: [32 * 8640, 33 * 8640]}
+        desk.step(desk.applicant, second, "accept")
+        _assert_matches_a_rebuild(desk)
+
+        filters = _filters(desk)
+        scope: dict[str, Any] = {"actor": desk.head, "workspace": desk.workspace}
+        rolled = fast.statistics(**scope, filters=filters, now=timezone.now())
+        assert rolled is not None
+        assert rolled.summary.median_lead == timedelta(days=3.25)  # between 3.2 and 3.3
+        (row,) = rolled.specialists
+        assert (row.user_id, row.median_lead) == (desk.designer2.pk, timedelta(days=3.25))
+
+        Item.objects.filter(pk=second.pk).delete()
+        _assert_matches_a_rebuild(desk)
+        assert _leads(desk, "h") == {0: [33 * 8640]}
+        assert _leads(desk, "p") == {desk.designer2.pk: [33 * 8640]}
+
+
+def test_fast_and_live_medians_agree_on_lead_times_that_are_not_round(desk: Desk) -> None:
+    """Lead times between the page's figures: both paths take their representatives."""
+    grant_statistics(desk)
+    leads = {
+        desk.designer: [
+            timedelta(hours=10, minutes=7),  # 10.1 h
+            timedelta(days=3, hours=5),  # 3.2 days = 76.8 h
+            timedelta(hours=25, minutes=33),  # 25.55 h: 25.6 h
+        ],
+        desk.designer2: [
+            timedelta(hours=7, minutes=2),  # 7.0 h
+            timedelta(hours=50, minutes=20),  # 2.1 days = 50.4 h
+        ],
+    }
+    submitted = datetime(2025, 1, 13, 9, 41, 17, tzinfo=ZoneInfo("Europe/Moscow"))
+    for designer, times in leads.items():
+        for n, lead in enumerate(times):
+            item = desk.submit(title=f"{designer.full_name} {n}")
+            _take(desk, designer)
+            _complete(desk, designer, item)
+            start = submitted + timedelta(days=n, minutes=13 * n)
+            Item.objects.filter(pk=item.pk).update(submitted_at=start, closed_at=start + lead)
+    filters = StatsFilters(
+        item_type=ItemType.objects.get(workspace=desk.workspace, key="design-request"),
+        period=Period(date(2025, 1, 6), date(2025, 2, 2)),
+    )
+    scope: dict[str, Any] = {"actor": desk.head, "workspace": desk.workspace, "filters": filters}
+    now = timezone.now()
+    rollup.rebuild(desk.workspace)
+    rolled = fast.statistics(**scope, now=now)
+    assert rolled is not None
+    expected = {
+        None: timedelta(hours=25.6),  # 7.0, 10.1, 25.6, 50.4, 76.8 h
+        desk.designer.pk: timedelta(hours=25.6),  # 10.1, 25.6, 76.8 h
+        desk.designer2.pk: timedelta(hours=28.7),  # even: (7.0 + 50.4) / 2
+    }
+    got = {r.user_id: r.median_lead for r in rolled.specialists}
+    assert {None: rolled.summary.median_lead, **got} == expected
+    StatsReady.objects.filter(workspace=desk.workspace).delete()
+    live = selectors.statistics_get(**scope, now=now)
+    assert live == rolled
+    with pytest.MonkeyPatch.context() as patch:  # the SQLite fallback, in Python
+        patch.setattr(selectors, "_median_in_database", lambda: False)
+        assert selectors.statistics_get(**scope, now=now) == rolled

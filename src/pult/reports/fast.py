@@ -4,7 +4,10 @@ Used when the database is PostgreSQL, the workspace's rollup is ready, the reade
 every item, and the reader's midnights over the period are the rollup's. Everything
 that is a count comes from one statement over `StatsCell`; the open items that became
 overdue today (between the rollup zone's midnight and now) from one small live query;
-the medians stay live (an exact median needs every lead time) on an index.
+the median lead times (of lead times at the page's resolution, `leadtime`) from the
+rollup's histograms of them in one more statement, exactly the live figures. With a
+brand or city filter the overall median is computed live (the histograms are not kept
+per outlet), as are the per-specialist rows.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 from django.utils import timezone
 
-from pult.reports import rollup
+from pult.reports import leadtime, rollup
 from pult.reports.models import StatsReady
 from pult.work import policies as work_policies
 from pult.work.models import Item, Status, StatusCategory
@@ -33,39 +36,57 @@ WITH c AS (
            started_on_time, open
     FROM reports_statscell
     WHERE workspace_id = %(ws)s AND item_type_id = %(t)s
-      AND ((kind IN ('o', 'a', 's') AND day >= %(d0)s AND day <= %(d1)s)
-           OR kind IN ('O', 'A'))
+      AND ((kind IN ('o', 's') AND day >= %(d0)s AND day <= %(d1)s) OR kind = 'O')
 ), f AS (
     SELECT * FROM c WHERE kind IN ('o', 'O') {outlet_filter}
 )
 SELECT 'd', NULL::bigint, NULL::text, day, SUM(filed), SUM(done), SUM(done_late),
-       SUM(done_with_due), SUM(started_with_start), SUM(started_on_time), 0, 0, 0
+       SUM(done_with_due), SUM(started_with_start), SUM(started_on_time), 0, 0, 0,
+       NULL::numeric
 FROM f WHERE kind = 'o' GROUP BY day
 UNION ALL
 SELECT 'B', NULLIF(f.ka, 0), b.name, NULL, SUM(filed), SUM(done), SUM(done_late), 0, 0, 0,
        SUM(open), SUM(open) FILTER (WHERE kind = 'O' AND day < %(today)s),
-       ROW_NUMBER() OVER (ORDER BY SUM(filed) DESC, SUM(done) DESC, b.name)
+       ROW_NUMBER() OVER (ORDER BY SUM(filed) DESC, SUM(done) DESC, b.name), NULL
 FROM f LEFT JOIN parties_brand b ON b.id = f.ka
 GROUP BY f.ka, b.name HAVING SUM(filed) + SUM(done) + SUM(open) > 0
 UNION ALL
 SELECT 'C', NULL, g.city, NULL, SUM(filed), SUM(done), SUM(done_late), 0, 0, 0, SUM(open),
        SUM(open) FILTER (WHERE kind = 'O' AND day < %(today)s),
-       ROW_NUMBER() OVER (ORDER BY SUM(filed) DESC, SUM(done) DESC, g.city)
+       ROW_NUMBER() OVER (ORDER BY SUM(filed) DESC, SUM(done) DESC, g.city), NULL
 FROM (SELECT *, CASE WHEN ka = 0 THEN NULL ELSE kb END AS city FROM f) g
 GROUP BY g.city HAVING SUM(filed) + SUM(done) + SUM(open) > 0
 {people}
 UNION ALL
-SELECT 's', ka, NULL, NULL, SUM(filed), 0, 0, 0, 0, 0, 0, 0, 0
+SELECT 's', ka, NULL, NULL, SUM(filed), 0, 0, 0, 0, 0, 0, 0, 0, NULL
 FROM c WHERE kind = 's' GROUP BY ka
 """
 
+_HISTOGRAMS = """
+SELECT 0, lead, SUM(done) FROM reports_statscell
+WHERE workspace_id = %(ws)s AND item_type_id = %(t)s AND kind = 'h'
+  AND day >= %(d0)s AND day <= %(d1)s
+GROUP BY lead
+UNION ALL
+SELECT p.ka, p.lead, SUM(p.done)
+FROM unnest(%(users)s::bigint[], %(lows)s::bigint[], %(highs)s::bigint[]) AS w(u, lo, hi)
+JOIN reports_statscell p
+  ON p.workspace_id = %(ws)s AND p.item_type_id = %(t)s AND p.kind = 'p' AND p.ka = w.u
+ AND p.lead >= w.lo AND p.lead < w.hi AND p.day >= %(d0)s AND p.day <= %(d1)s
+GROUP BY p.ka, p.lead
+"""
+
+# Straight from the table, not through the CTE above: `c` is materialised, and the
+# specialists' rows, the most of the period's with their packed lead bands, need not be.
 _PEOPLE = """
 UNION ALL
-SELECT 'a', c.ka, u.full_name, NULL, 0, SUM(done), SUM(done_late), 0, 0, 0, SUM(open),
+SELECT 'a', p.ka, u.full_name, NULL, 0, SUM(done), SUM(done_late), 0, 0, 0, SUM(open),
        SUM(open) FILTER (WHERE kind = 'A' AND day < %(today)s),
-       ROW_NUMBER() OVER (ORDER BY u.full_name, c.ka)
-FROM c JOIN accounts_user u ON u.id = c.ka
-WHERE kind IN ('a', 'A') GROUP BY c.ka, u.full_name HAVING SUM(done) + SUM(open) > 0
+       ROW_NUMBER() OVER (ORDER BY u.full_name, p.ka), SUM(lead_bands)
+FROM reports_statscell p JOIN accounts_user u ON u.id = p.ka
+WHERE p.workspace_id = %(ws)s AND p.item_type_id = %(t)s
+  AND ((kind = 'a' AND day >= %(d0)s AND day <= %(d1)s) OR kind = 'A')
+GROUP BY p.ka, u.full_name HAVING SUM(done) + SUM(open) > 0
 """
 
 
@@ -185,7 +206,8 @@ def statistics(
     cities: list[_Group] = []
     people: list[tuple[int, int, str, int, int, int, int]] = []
     statuses: dict[int, int] = {}
-    for tag, key, label, day, *n in rows:
+    bands: dict[int, list[int]] = {}  # per specialist: items done per lead-time band
+    for tag, key, label, day, *n, packed in rows:
         filed, done, late, with_due, with_start, on_time, open_, overdue_open, rank = (
             int(v or 0) for v in n
         )
@@ -205,6 +227,7 @@ def statistics(
             (brands if tag == "B" else cities).append(group)
         elif tag == "a":
             people.append((rank, key, label or "", done, late, open_, overdue_open))
+            bands[key] = rollup.band_counts(int(packed or 0))
         else:
             statuses[key] = filed
     open_now = sum(g.open for g in brands)
@@ -213,7 +236,7 @@ def statistics(
     overdue_now = sum(g.overdue_open for g in brands) + overdue.total
 
     scope: dict[str, Any] = {"actor": actor, "workspace": workspace, "filters": filters}
-    medians = _medians(s, filters, scope, now, people_too=not filtered)
+    medians = _medians(s, filters, scope, now, bands=None if filtered else bands)
     summary = s.Summary(
         filed=filed,
         done=done,
@@ -269,22 +292,71 @@ def statistics(
 
 
 def _medians(
-    s: Any, filters: StatsFilters, scope: dict[str, Any], now: datetime, *, people_too: bool
+    s: Any,
+    filters: StatsFilters,
+    scope: dict[str, Any],
+    now: datetime,
+    *,
+    bands: dict[int, list[int]] | None,
 ) -> dict[Any, timedelta | None]:
-    """The median lead time of the items done in the period (key None) and, when asked,
-    per assignee: live, on the index of done items by closing time."""
-    from django.db.models import DurationField
+    """The median lead time of the items done in the period (key None) and, given the
+    specialists' counts per lead-time band, per specialist (key: the user's id).
 
-    c = s._conditions(filters.period, now)
-    items = s.report_items(**scope).filter(c.done)
-    out: dict[Any, timedelta | None] = {
-        None: items.aggregate(m=s.Median(s._lead_time(), output_field=DurationField()))["m"]
+    One statement over the histograms: every "h" row of the period (a few hundred lead
+    times a day) and, per specialist, only the "p" rows of the band(s) holding their
+    middle item(s), which the band counts tell; the items below are counted by bands.
+    The medians are the live ones: the live path takes the same representatives.
+    """
+    if bands is None:  # a brand or city filter: no histogram per outlet, live
+        from django.db.models import DurationField
+
+        c = s._conditions(filters.period, now)
+        items = s.report_items(**scope).filter(c.done)
+        median = s.Median(s._lead_time(), output_field=DurationField())
+        return {None: items.aggregate(m=median)["m"]}
+    wanted: dict[int, tuple[int, int]] = {}  # user → (items below the range, all items)
+    users, lows, highs = [], [], []
+    for user, counts in bands.items():
+        total = sum(counts)
+        if total <= 0:
+            continue
+        first, last, below = _middle_bands(counts, total)
+        low, high = rollup.band_range(first, last)
+        users.append(user)
+        lows.append(low)
+        highs.append(high)
+        wanted[user] = (below, total)
+    params = {
+        "ws": scope["workspace"].pk,
+        "t": filters.item_type.pk,
+        "d0": filters.period.date_from,
+        "d1": filters.period.date_to,
+        "users": users,
+        "lows": lows,
+        "highs": highs,
     }
-    if people_too:
-        rows = (
-            items.values("assignees")
-            .annotate(m=s.Median(s._lead_time(), output_field=DurationField()))
-            .values_list("assignees", "m")
-        )
-        out.update({user: m for user, m in rows if user is not None})
+    histograms: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(_HISTOGRAMS, params)
+        for ka, lead, n in cursor.fetchall():
+            histograms[ka].append((lead, int(n)))
+    out: dict[Any, timedelta | None] = {None: leadtime.median(histograms.pop(0, []))}
+    for user, (below, total) in wanted.items():
+        out[user] = leadtime.median(histograms[user], below=below, total=total)
     return out
+
+
+def _middle_bands(counts: list[int], total: int) -> tuple[int, int, int]:
+    """The bands of the lower and upper middle items (0-based ranks (n-1)//2 and n//2)
+    and the number of items in the bands before the first."""
+    low_rank, high_rank = (total - 1) // 2, total // 2
+    first = last = below = -1
+    seen = 0
+    for b, n in enumerate(counts):
+        if first < 0 and low_rank < seen + n:
+            first, below = b, seen
+        if high_rank < seen + n:
+            last = b
+            break
+        seen += n
+    return first, last, below

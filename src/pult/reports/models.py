@@ -10,7 +10,9 @@ class StatsCell(models.Model):
 
     kind: "o" flows by outlet (brand `ka`, city `kb`; 0 and "" without an outlet),
     "a" done per assignee (`ka`), "s" filed per current status (`ka`), "O" and "A"
-    open now by outlet and by assignee, where `day` is the due day (NO_DUE: none).
+    open now by outlet and by assignee, where `day` is the due day (NO_DUE: none),
+    "h" and "p" done with lead time `lead` (all items; per assignee `ka`): histograms
+    of lead times at the page's resolution (`leadtime`), `lead` 0 for the other kinds.
     Flows are dated by the day (in the rollup's zone) the item was filed, done or
     started. Rows are only ever changed by adding deltas (INSERT … ON CONFLICT).
     """
@@ -21,6 +23,7 @@ class StatsCell(models.Model):
     day = models.DateField()
     ka = models.BigIntegerField(default=0)
     kb = models.CharField(max_length=120, default="", blank=True)
+    lead = models.BigIntegerField(default=0)  # seconds: a `leadtime.bucket` representative
     filed = models.IntegerField(default=0)
     done = models.IntegerField(default=0)
     done_late = models.IntegerField(default=0)
@@ -28,11 +31,13 @@ class StatsCell(models.Model):
     started_with_start = models.IntegerField(default=0)
     started_on_time = models.IntegerField(default=0)
     open = models.IntegerField(default=0)
+    # "a" rows: their items per lead-time band, packed (`rollup.band_counts` unpacks).
+    lead_bands = models.DecimalField(max_digits=490, decimal_places=0, default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["workspace", "item_type", "kind", "day", "ka", "kb"],
+                fields=["workspace", "item_type", "kind", "day", "ka", "kb", "lead"],
                 name="statscell_key",
             ),
         ]

@@ -4,14 +4,18 @@ Every figure starts from `item_visible_to(actor, workspace)`, so a person with t
 statistics permission but without "see all" gets statistics of their own items only.
 Figures are computed in the database with conditional aggregates (one query per
 table, whatever the number of items, specialists or brands). The median lead time
-is PostgreSQL's `percentile_cont` there; SQLite (the zero-set-up default) has no
-ordered-set aggregates, so it gets the same figure computed in Python from one query.
+is the median of lead times at the page's resolution (`leadtime`: each lead time
+taken as the figure the page would show for it, 36.0 h or 3.2 days), so that the
+rollup's histograms (`fast.py`) give the very same figure; it is PostgreSQL's
+`percentile_cont` over `leadtime.LeadBucket` here; SQLite (the zero-set-up default)
+has no ordered-set aggregates, so it gets the same figure computed in Python from one
+query through `leadtime.bucket`.
 
 Definitions (the page says them too):
 - filed: submitted within the period;
 - done: in a closed status, closed within the period;
 - open now: not in a closed status, whenever filed;
-- lead time: submitted → closed, in calendar time;
+- lead time: submitted → closed, in calendar time, at the page's resolution;
 - overdue: done after its due date, or open now and past its due date;
 - finished on time: of the items done in the period that had a due date, closed by it;
 - started on time: of the items started in the period that had a start date, started
@@ -32,7 +36,6 @@ from django.db.models import (
     Aggregate,
     Count,
     DurationField,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -44,6 +47,7 @@ from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from pult.parties.models import Brand, Outlet
+from pult.reports import leadtime
 from pult.work.models import Item, ItemType, Status, StatusCategory
 from pult.work.selectors import item_visible_to
 
@@ -171,8 +175,9 @@ class Median(Aggregate):
     allow_distinct = False
 
 
-def _lead_time() -> ExpressionWrapper:
-    return ExpressionWrapper(F("closed_at") - F("submitted_at"), output_field=DurationField())
+def _lead_time() -> leadtime.LeadBucket:
+    """The lead time at the page's resolution (its bucket's representative)."""
+    return leadtime.LeadBucket()
 
 
 def _median_in_database() -> bool:
@@ -186,13 +191,14 @@ def _median_annotation(done: Q) -> dict[str, Any]:
 
 
 def _medians_in_python(items: QuerySet[Item], done: Q, group: str | None) -> dict[Any, timedelta]:
-    """The SQLite fallback: one query for the done items' times, medians per group."""
+    """The SQLite fallback: one query for the done items' times, medians per group (of
+    the lead times at the page's resolution, as `_lead_time` in the database)."""
     key = group or "workspace_id"
-    durations: dict[Hashable, list[float]] = defaultdict(list)
+    durations: dict[Hashable, list[int]] = defaultdict(list)
     for group_key, submitted, closed in items.filter(done).values_list(
         key, "submitted_at", "closed_at"
     ):
-        durations[group_key].append((closed - submitted).total_seconds())
+        durations[group_key].append(leadtime.bucket(closed - submitted))
     return {k: timedelta(seconds=statistics.median(v)) for k, v in durations.items()}
 
 

@@ -8,6 +8,7 @@ from django import template
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from pult.reports import leadtime
 from pult.reports.selectors import Share
 
 register = template.Library()
@@ -30,13 +31,14 @@ def percent(share: Share | None) -> str:
 
 @register.filter
 def lead_time(value: timedelta | None) -> str:
-    """Hours up to two days, then days, with one decimal: "5.5 h", "3.2 days"."""
+    """Hours up to two days, then days, with one decimal: "5.5 h", "3.2 days"; the
+    nearest tenth, the page's resolution (`leadtime.display`, where it is defined)."""
     if value is None:
         return "—"
-    hours = value.total_seconds() / 3600
-    if hours < 48:
-        return _("%(n)s h") % {"n": _number(hours, 1)}
-    return _("%(n)s days") % {"n": _number(hours / 24, 1)}
+    number, in_days = leadtime.display(value)
+    if not in_days:
+        return _("%(n)s h") % {"n": _number(number, 1)}
+    return _("%(n)s days") % {"n": _number(number, 1)}
 
 
 @register.filter
