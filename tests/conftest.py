@@ -36,6 +36,14 @@ def _fresh_pipeline_copies() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # The same for cached figures keyed by ids (the desk's pace).
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # argon2 stays the production hasher (see settings); tests hash quickly.
     settings.PASSWORD_HASHERS = [

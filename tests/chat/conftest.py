@@ -14,7 +14,11 @@ from tests.work.conftest import Desk, desk  # noqa: F401  (the fixture, shared)
 
 @pytest.fixture(autouse=True)
 def _fresh_channel_layer() -> Iterator[None]:
-    """The in-memory layer is a process-wide singleton; start and end each test empty."""
+    """The in-memory layer is a process-wide singleton; start and end each test empty
+    (and so do the consumers' shared access checks, keyed by ids a test may reuse)."""
+    from pult.chat import consumers
+
+    consumers._checks.clear()
     yield
     layer = get_channel_layer()
     if layer is not None and hasattr(layer, "flush"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -236,6 +237,32 @@ async def test_a_message_is_loaded_once_and_rendered_once_per_audience(
     assert len(loads) == 1
     assert len(renders) == 2  # the head's five sockets share one rendering; the author's
     await _done(*watchers, author)
+
+
+async def test_a_persons_sockets_on_one_chat_share_the_access_check(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pult.chat import consumers
+
+    item = await _submit(desk)
+    tabs = [await _connected(desk.head, item.pk) for _ in range(5)]
+    checks: list[int] = []
+    context = consumers.ItemChatConsumer._context
+
+    def counted_context(self: Any) -> Any:
+        checks.append(self.user_id)
+        return context(self)
+
+    monkeypatch.setattr(consumers.ItemChatConsumer, "_context", counted_context)
+    later = time.monotonic() + consumers.ACCESS_TTL + 1  # every check made so far ran out
+    monkeypatch.setattr(consumers, "_clock", lambda: later)
+    await sync_to_async(message_post)(
+        actor=desk.applicant, workspace=desk.workspace, item_id=item.pk, body="Shared"
+    )
+    for tab in tabs:
+        assert "Shared" in (await tab.receive_json_from(timeout=5))["html"]
+    assert checks == [desk.head.pk]  # one fresh check served the five tabs
+    await _done(*tabs)
 
 
 async def test_a_person_who_loses_access_stops_receiving(

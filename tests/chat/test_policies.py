@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models import OuterRef
 
 from pult.chat import policies
 from tests.work.conftest import Desk
@@ -33,3 +34,20 @@ def test_bulk_rule_agrees_with_the_policy(desk: Desk) -> None:
     bulk = policies.internal_note_reader_ids(desk.workspace, [p.pk for p in people])
     assert bulk == {p.pk for p in people if policies.can_see_internal_notes(p, desk.workspace)}
     assert bulk == {desk.head.pk, desk.designer.pk, desk.designer2.pk}
+
+
+def test_a_left_staff_member_is_no_longer_an_internal_reader(desk: Desk) -> None:
+    """Their membership is inactive while colleagues keep the same role: the bulk rule
+    and the read marks' SQL condition must look at their own membership."""
+    from pult.accounts.models import Membership, User
+
+    Membership.objects.filter(user=desk.designer2, workspace=desk.workspace).update(is_active=False)
+    assert not policies.can_see_internal_notes(desk.designer2, desk.workspace)
+    people = [desk.head.pk, desk.designer.pk, desk.designer2.pk]
+    assert policies.internal_note_reader_ids(desk.workspace, people) == set(people[:2])
+    marks = dict(
+        User.objects.filter(pk__in=people[1:])
+        .annotate(sees=policies.sees_internal_notes(desk.workspace, OuterRef("pk")))
+        .values_list("pk", "sees")
+    )
+    assert marks == {desk.designer.pk: True, desk.designer2.pk: False}

@@ -20,7 +20,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pult.access.models import Role
-from pult.activity.selectors import event_visible_to
+from pult.activity.models import Event
+from pult.activity.selectors import event_shown_to, event_visible_to
 from pult.api.services import api_token_create
 from pult.chat.events import MESSAGE_POSTED
 from pult.chat.models import Message, MessageSees, MessageVisibilityRule
@@ -119,6 +120,10 @@ def test_page_api_export_and_feed_follow_the_rules(office: Office) -> None:
         events = event_visible_to(user, office.workspace).filter(verb=MESSAGE_POSTED)
         shown = Message.objects.filter(pk__in=events.values("target_id"))
         assert {m.body for m in shown} == {chat.bodies[n] for n in expected}, name
+        # The recipients' check of one event says the same as the feed, for every event.
+        visible = set(event_visible_to(user, office.workspace).values_list("pk", flat=True))
+        every = Event.objects.filter(workspace=office.workspace)
+        assert {e.pk for e in every if event_shown_to(user, e)} == visible, name
 
     outsider = Client()
     outsider.force_login(chat.outsider)

@@ -51,6 +51,30 @@ def test_filing_shows_the_request_with_its_place(client: Client, desk: Desk) -> 
     assert item.reference in track and "1 ahead of yours" in track
 
 
+def test_the_track_list_pages_and_each_page_keeps_the_real_places(
+    client: Client, desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pult.work import selectors
+
+    monkeypatch.setattr(selectors, "TRACK_PAGE", 2)
+    desk.submit(applicant=desk.stranger, title="Someone else's")
+    first, second, third = (desk.submit(title=f"Poster {n}") for n in range(3))
+    _as(client, desk.applicant)
+    page = client.get(reverse("work:track")).content.decode()
+    # Newest first: the third and second on the first page, each at its own place.
+    assert third.reference in page and second.reference in page
+    assert first.reference not in page
+    assert 'data-ahead="3"' in page and 'data-ahead="2"' in page
+    assert f"after={second.pk}" in page and 'data-live-rows="/items/mine/rows/"' in page
+    more = client.get(reverse("work:track"), {"after": second.pk}).content.decode()
+    assert first.reference in more and 'data-ahead="1"' in more
+    assert third.reference not in more
+    # The live refresh of the second page re-renders the second page.
+    assert f'data-live-rows="{reverse("work:track_rows")}?after={second.pk}"' in more
+    rows = client.get(reverse("work:track_rows"), {"after": second.pk}).content.decode()
+    assert first.reference in rows and third.reference not in rows
+
+
 def test_urgent_moves_a_request_ahead_of_mine(client: Client, desk: Desk) -> None:
     mine = desk.submit()
     other = desk.submit(applicant=desk.stranger)

@@ -35,6 +35,22 @@ def event_visible_to(actor: User, workspace: Workspace) -> QuerySet[Event]:
     return Event.objects.filter(workspace=workspace).filter(visible).exclude(verb__in=hidden_verbs)
 
 
+def event_shown_to(actor: User, event: Event) -> bool:
+    """Whether `event_visible_to(actor, …)` holds the event, asked of its own kind and
+    target only (one small query): the recipients of an event are checked one by one,
+    and the whole rule ORs a subquery for every kind of target."""
+    verb = registry.verb(event.verb)
+    held = permission_codes(actor, event.workspace) if verb is not None and verb.requires else ()
+    if verb is not None and verb.requires and verb.requires not in held:
+        return False
+    if event.target_type_id is None:
+        return verb is not None
+    model = ContentType.objects.get_for_id(event.target_type_id).model_class()
+    visible_targets = registry.visibility_rules().get(model) if model else None
+    targets = visible_targets(actor, event.workspace) if visible_targets else None
+    return targets is not None and targets.filter(pk=event.target_id).exists()
+
+
 def _for_display(events: QuerySet[Event]) -> QuerySet[Event]:
     return events.select_related("actor", "target_type")
 

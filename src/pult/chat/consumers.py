@@ -9,8 +9,9 @@ each process loads a new message once (with its type's visibility rules), and ea
 socket decides in memory, by the rule of `message_visible_to`, whether its person may
 see it, from what it read of them when it last checked access. That check runs again
 when it is older than ACCESS_TTL seconds, so a person who loses access stops receiving
-within that time. The HTML is rendered once per audience (language, time zone, author
-or not), so internal notes never reach outsiders and nobody gets another's rendering.
+within that time; a person's sockets on one chat in one process share the check. The
+HTML is rendered once per audience (language, time zone, author or not), so internal
+notes never reach outsiders and nobody gets another's rendering.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from pult.chat.selectors import (
 CLOSE_NOT_FOUND = 4404
 MAX_FRAME = 64 * 1024  # a 10,000-character message in JSON with room to spare
 ACCESS_TTL = 2.0  # seconds a socket trusts its last access check for incoming messages
+_clock = time.monotonic  # how old an access check is (a test moves it on)
 _KEEP_POSTED = 64  # recent messages kept per process for the sockets still rendering them
 
 
@@ -68,6 +70,11 @@ class _Posted:
     rules: ChatRules | None
     html: dict[tuple[str, str, bool], str] = field(default_factory=dict)
 
+
+# The latest access check of each (user, item) in this process: a person's tabs and
+# devices on one chat share it, so each re-checks once per ACCESS_TTL, not each socket.
+_checks: dict[tuple[int, int], _Access] = {}
+_MAX_CHECKS = 10_000
 
 _posted: OrderedDict[int, _Posted] = OrderedDict()
 _posted_lock = threading.Lock()
@@ -155,6 +162,7 @@ class ItemChatConsumer(AsyncJsonWebsocketConsumer):
         """Access read afresh (every event from the browser, and incoming messages once
         the last check is older than ACCESS_TTL)."""
         self._access = None
+        _checks.pop((self.user_id, self.item_id), None)  # until this check says otherwise
         user, workspace = self._context()
         if workspace.pk != self.workspace_id:  # switched workspace in another tab
             raise _Gone
@@ -171,14 +179,30 @@ class ItemChatConsumer(AsyncJsonWebsocketConsumer):
             sees_internal=can_see_internal_notes(user, workspace),
             role_ids=role_ids(user, workspace),
         )
-        self._access = _Access(user, workspace, viewer, time.monotonic())
+        self._access = _Access(user, workspace, viewer, _clock())
+        if len(_checks) >= _MAX_CHECKS:
+            _checks.clear()  # a process with ten thousand open chats: start over
+        _checks[(self.user_id, self.item_id)] = self._access
 
     # --- Broadcasts from the channel layer -----------------------------------------
 
+    def _latest_access(self) -> _Access | None:
+        """This socket's last check, or a newer one of the same person on the same chat
+        in the same workspace made by another of their sockets."""
+        shared = _checks.get((self.user_id, self.item_id))
+        own = self._access
+        if (
+            shared is not None
+            and shared.workspace.pk == self.workspace_id
+            and (own is None or shared.checked_at > own.checked_at)
+        ):
+            self._access = shared
+        return self._access
+
     async def chat_message(self, event: dict[str, Any]) -> None:
         message_id = int(event["id"])
-        access = self._access
-        fresh = access is not None and time.monotonic() - access.checked_at < ACCESS_TTL
+        access = self._latest_access()
+        fresh = access is not None and _clock() - access.checked_at < ACCESS_TTL
         entry = _posted.get(message_id)
         try:
             html = None
@@ -194,8 +218,8 @@ class ItemChatConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "message", "id": message_id, "html": html})
 
     def _load_and_render(self, message_id: int) -> str | None:
-        access = self._access
-        if access is None or time.monotonic() - access.checked_at >= ACCESS_TTL:
+        access = self._latest_access()
+        if access is None or _clock() - access.checked_at >= ACCESS_TTL:
             self._checked()
         return self._render_message(_posted_message(message_id), self._access)
 

@@ -80,6 +80,16 @@ def _for_display(messages: QuerySet[Message]) -> QuerySet[Message]:
     return messages.select_related("author", "item__item_type").prefetch_related(files)
 
 
+def _of_item(messages: QuerySet[Message], item: Item, limit: int) -> list[Message]:
+    """A page of one item's messages for display, each pointing at `item` itself rather
+    than a copy of it read again with every row."""
+    files = Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
+    page = list(messages.select_related("author").prefetch_related(files)[:limit])
+    for message in page:
+        message.item = item
+    return page
+
+
 def _after(message: Message) -> Q:
     return Q(created_at__gt=message.created_at) | Q(
         created_at=message.created_at, id__gt=message.pk
@@ -112,10 +122,10 @@ def message_list(
     if after_id is not None:
         if cursor is not None:
             messages = messages.filter(_after(cursor))
-        return list(_for_display(messages).order_by("created_at", "id")[:limit])
+        return _of_item(messages.order_by("created_at", "id"), item, limit)
     if cursor is not None:
         messages = messages.filter(_before(cursor))
-    page = list(_for_display(messages).order_by("-created_at", "-id")[:limit])
+    page = _of_item(messages.order_by("-created_at", "-id"), item, limit)
     page.reverse()
     return page
 

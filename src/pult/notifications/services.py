@@ -116,13 +116,9 @@ def _recipient_ids(*, event: Event, target: Model | None) -> set[int]:
     members.discard(event.actor_id)
     # Nobody hears of what they may not see (an internal note, another outlet's item):
     # each recipient is checked through the same selector as their feed.
-    from pult.activity.selectors import event_visible_to
+    from pult.activity.selectors import event_shown_to
 
-    return {
-        user.pk
-        for user in User.objects.filter(pk__in=members)
-        if event_visible_to(user, event.workspace).filter(pk=event.pk).exists()
-    }
+    return {user.pk for user in User.objects.filter(pk__in=members) if event_shown_to(user, event)}
 
 
 def notifications_dispatch(*, event: Event, target: Model | None = None) -> list[Notification]:

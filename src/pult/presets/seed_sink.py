@@ -232,11 +232,14 @@ class Sink:
         return list(range(start, start + n))
 
     def analyze(self) -> None:
-        """Fresh bulk rows leave the planner guessing until autovacuum passes by."""
+        """Fresh bulk rows leave the planner guessing until autovacuum passes by, and
+        their pages unmarked in the visibility map, so that index-only scans (the queue,
+        the counts) still read the table: VACUUM sets the map, outside a transaction."""
         with connection.cursor() as cursor:
             if self.postgres:
+                command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
                 for table in sorted(self.tables):
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+                    cursor.execute(f"{command} {connection.ops.quote_name(table)}")
             else:
                 cursor.execute("ANALYZE")
 

@@ -245,7 +245,10 @@ class FieldRule(models.Model):
 
 
 class Item(models.Model):
-    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    # Indexed by item_ws_id, which leads with it.
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     item_type = models.ForeignKey(ItemType, on_delete=models.PROTECT, related_name="items")
     number = models.PositiveIntegerField()
     title = models.CharField(_("title"), max_length=300)
@@ -331,6 +334,7 @@ class Item(models.Model):
                 condition=Q(in_queue=True),
             ),
             # Lists and the API page newest first by id (keyset) within one kind of item.
+            models.Index(fields=["workspace", "-id"], name="item_ws_id"),
             models.Index(fields=["workspace", "item_type", "-id"], name="item_ws_type_id"),
             models.Index(fields=["workspace", "category", "-submitted_at"], name="item_ws_cat"),
             models.Index(

@@ -116,18 +116,24 @@ def field_modes_many(
     )
     for item_id, stage_id in pairs:
         signed.setdefault(item_id, set()).add(stage_id)
-    return {
-        item.pk: field_modes(
-            actor=actor,
-            item_type=item.item_type,
-            status=item.status,
-            item=item,
-            fields=list(pipelines[item.item_type_id].fields),
-            rules=list(pipelines[item.item_type_id].rules),
-            signed=signed.get(item.pk, set()),
-        )
-        for item in items
-    }
+    # The modes depend on nothing else than these: a page of fifty items has a handful.
+    found: dict[tuple[int, int, frozenset[str], frozenset[int]], dict[str, str]] = {}
+    out: dict[int, dict[str, str]] = {}
+    for item in items:
+        item_signed = frozenset(signed.get(item.pk, ()))
+        key = (item.item_type_id, item.status_id, frozenset(relations(actor, item)), item_signed)
+        if key not in found:
+            found[key] = field_modes(
+                actor=actor,
+                item_type=item.item_type,
+                status=item.status,
+                item=item,
+                fields=list(pipelines[item.item_type_id].fields),
+                rules=list(pipelines[item.item_type_id].rules),
+                signed=set(item_signed),
+            )
+        out[item.pk] = found[key]
+    return out
 
 
 def hidden_field_keys(actor: User, workspace: Workspace) -> set[str]:

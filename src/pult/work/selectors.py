@@ -217,19 +217,28 @@ def _with_field_modes(
         yield item, modes[item.pk]
 
 
-def track_list(*, actor: User, workspace: Workspace, limit: int = 100) -> list[Item]:
-    """The requester's open items, newest first, each with `ahead` (None when not queued).
+TRACK_PAGE = 50
+
+
+def track_list(
+    *, actor: User, workspace: Workspace, cursor: int | None = None, page_size: int = TRACK_PAGE
+) -> KeysetPage[Item]:
+    """A page of the requester's open items, newest first, each with `ahead` (None when
+    not queued).
 
     The places come from one pass over the queue (a window over the index `item_queue`)
-    rather than a count per row: a requester with a hundred waiting items would
-    otherwise cost a hundred counts over the queue."""
-    items = list(
+    rather than a count per row: a requester with fifty waiting items would otherwise
+    cost fifty counts over the queue."""
+    page = keyset_page(
         _for_display(
             item_visible_to(actor, workspace)
             .filter(requester=actor)
             .exclude(category=StatusCategory.CLOSED)
-        ).order_by("-submitted_at", "-pk")[:limit]
+        ),
+        cursor=cursor,
+        page_size=page_size,
     )
+    items = page.rows
     queued = [item.pk for item in items if item.in_queue]
     places: dict[int, int] = {}
     if queued:
@@ -248,15 +257,15 @@ def track_list(*, actor: User, workspace: Workspace, limit: int = 100) -> list[I
         # before it, numbering them among themselves).
         sql, params = ranked.query.sql_with_params()
         marks = ", ".join(["%s"] * len(queued))
-        with connection.cursor() as cursor:
-            cursor.execute(
+        with connection.cursor() as db:
+            db.execute(
                 f"SELECT pk, place FROM ({sql}) AS queue WHERE pk IN ({marks})",  # noqa: S608
                 [*params, *queued],
             )
-            places = {pk: place - 1 for pk, place in cursor.fetchall()}
+            places = {pk: place - 1 for pk, place in db.fetchall()}
     for item in items:
         item.ahead = places.get(item.pk)  # type: ignore[attr-defined]
-    return items
+    return page
 
 
 def archive_page(
@@ -357,8 +366,7 @@ def my_work(*, actor: User, workspace: Workspace, limit: int = 50) -> list[Item]
     return list(_for_display(items).order_by(F("due_at").asc(nulls_last=True), "pk")[:limit])
 
 
-def specialist_list(*, workspace: Workspace) -> list[User]:
-    """Active members who may take work (the people a head can assign to)."""
+def _specialists(workspace: Workspace) -> QuerySet[User]:
     from pult.access.models import RolePermission
     from pult.accounts.models import Membership, User
     from pult.work.permissions import TAKE
@@ -368,7 +376,17 @@ def specialist_list(*, workspace: Workspace) -> list[User]:
         is_active=True,
         roles__in=RolePermission.objects.filter(code=TAKE).values("role_id"),
     ).values("user_id")
-    return list(User.objects.filter(pk__in=members).order_by("full_name"))
+    return User.objects.filter(pk__in=members).order_by("full_name", "pk")
+
+
+def specialist_list(*, workspace: Workspace) -> list[User]:
+    """Active members who may take work (the people a head can assign to)."""
+    return list(_specialists(workspace))
+
+
+def specialist_choices(*, workspace: Workspace) -> list[User]:
+    """The same people for a select: id and name only (a desk may have hundreds)."""
+    return list(_specialists(workspace).only("id", "full_name"))
 
 
 def specialist_get(*, workspace: Workspace, user_id: object) -> User | None:
@@ -376,7 +394,7 @@ def specialist_get(*, workspace: Workspace, user_id: object) -> User | None:
         wanted = int(str(user_id))
     except ValueError:
         return None
-    return next((u for u in specialist_list(workspace=workspace) if u.pk == wanted), None)
+    return _specialists(workspace).filter(pk=wanted).first()
 
 
 def transitions_from(item: Item) -> list[Transition]:

@@ -104,11 +104,14 @@ def _filter_context(
         ],
         "brands": list(Brand.objects.filter(workspace=request.workspace)) if staff else [],
         "cities": sorted(
-            set(Outlet.objects.filter(workspace=request.workspace).values_list("city", flat=True))
+            Outlet.objects.filter(workspace=request.workspace)
+            .values_list("city", flat=True)
+            .distinct()
+            .order_by()
         )
         if staff
         else [],
-        "specialists": selectors.specialist_list(workspace=request.workspace) if staff else [],
+        "specialists": selectors.specialist_choices(workspace=request.workspace) if staff else [],
         "saved_views": list(SavedView.objects.filter(workspace=request.workspace, user=actor)),
         "query": query.urlencode(),
         "save_form": forms.SavedViewForm(initial={"query": query.urlencode()}),
@@ -232,10 +235,15 @@ def take_next(request: WorkspaceRequest) -> HttpResponse:
 
 def _track_context(request: WorkspaceRequest) -> dict[str, Any]:
     actor = _user(request)
-    rows = selectors.track_list(actor=actor, workspace=request.workspace)
+    page = selectors.track_list(
+        actor=actor,
+        workspace=request.workspace,
+        cursor=parse_cursor(request.GET.get("after")),
+        page_size=selectors.TRACK_PAGE,
+    )
     paces: dict[int, Any] = {}
     track = []
-    for item in rows:
+    for item in page.rows:
         expected = None
         ahead: int | None = getattr(item, "ahead", None)  # annotated by the selector
         if ahead is not None:
@@ -243,7 +251,7 @@ def _track_context(request: WorkspaceRequest) -> dict[str, Any]:
                 paces[item.item_type_id] = desk_pace(request.workspace, item.item_type_id)
             expected = paces[item.item_type_id].expected_start(ahead)
         track.append((item, expected))
-    return {"track": track}
+    return {"track": track, "page": page}
 
 
 @require_POST
@@ -465,7 +473,9 @@ def item_detail(request: WorkspaceRequest, item_id: int) -> HttpResponse:
         if position is not None
         else None,
         "can_manage": can_manage,
-        "specialists": selectors.specialist_list(workspace=request.workspace) if can_manage else [],
+        "specialists": selectors.specialist_choices(workspace=request.workspace)
+        if can_manage
+        else [],
         "dates_form": forms.DatesForm(
             initial={
                 "start_at": item.start_at and timezone.localtime(item.start_at),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from pult.core.bench import scenarios as scenario_defs
 from pult.core.bench.client import HttpSession
@@ -44,6 +45,7 @@ class BenchOptions:
     redis_url: str = ""
     floor_runs: int = 5
     workers: int = 2
+    only: tuple[str, ...] = ()  # scenario names; empty: all
 
 
 @dataclass
@@ -131,6 +133,17 @@ def run(options: BenchOptions, say: Callable[[str], None]) -> BenchRun:
             f"{options.workers} workers (pass --redis-url); it is skipped."
         )
     items = scenario_defs.build(sockets=options.sockets)
+    if options.only:
+        unknown = set(options.only) - {s.name for s in items}
+        if unknown:
+            raise ValueError(
+                _("Unknown scenario: %(names)s. Scenarios: %(known)s.")
+                % {
+                    "names": ", ".join(sorted(unknown)),
+                    "known": ", ".join(s.name for s in items),
+                }
+            )
+        items = [s for s in items if s.name in options.only]
     port = free_port()
     env = server_env(port=port, redis_url=redis_url)
 
@@ -231,7 +244,7 @@ def run(options: BenchOptions, say: Callable[[str], None]) -> BenchRun:
         if api_list is not None and not timed_out:
             try:
                 headers = {"Authorization": f"Bearer {tokens[api_list.email]}"}
-                throughput, _ = run_http(
+                throughput, _last_error = run_http(
                     sessions[api_list.email],
                     lambda n: api_list.call(n, headers),
                     requests=max(options.requests, 2 * THROUGHPUT_CONCURRENCY),

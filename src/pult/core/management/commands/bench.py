@@ -81,6 +81,12 @@ class Command(BaseCommand):
             default=5,
             help=_("Replays of the SQL for the floor; the best counts (default 5)."),
         )
+        parser.add_argument(
+            "--only",
+            metavar="NAMES",
+            default="",
+            help=_("Measure only these scenarios, comma-separated (e.g. api_item_list,chat)."),
+        )
         parser.add_argument("--json", metavar="FILE", help=_("Also write the results to FILE."))
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -99,6 +105,7 @@ class Command(BaseCommand):
             timeout=options["timeout"],
             redis_url=options["redis_url"] or "",
             floor_runs=options["floor_runs"],
+            only=tuple(name.strip() for name in options["only"].split(",") if name.strip()),
         )
         try:
             run = runner.run(bench_options, say=self.stdout.write)
