@@ -225,6 +225,16 @@ async def test_a_message_is_loaded_once_and_rendered_once_per_audience(
 
     monkeypatch.setattr(consumers, "message_for_broadcast", counted_load)
     monkeypatch.setattr(consumers, "render_to_string", counted_render)
+    # Trips to the process's one database thread: the first socket makes it, the others
+    # of the same audience wait for it rather than queue behind it.
+    trips: list[int] = []
+    load_and_render = consumers.ItemChatConsumer._load_and_render
+
+    def counted_trip(self: Any, message_id: int) -> Any:
+        trips.append(self.user_id)
+        return load_and_render(self, message_id)
+
+    monkeypatch.setattr(consumers.ItemChatConsumer, "_load_and_render", counted_trip)
     item = await _submit(desk)
     watchers = [await _connected(desk.head, item.pk) for _ in range(5)]
     author = await _connected(desk.applicant, item.pk)
@@ -236,6 +246,7 @@ async def test_a_message_is_loaded_once_and_rendered_once_per_audience(
         assert message["type"] == "message" and "Once" in message["html"]
     assert len(loads) == 1
     assert len(renders) == 2  # the head's five sockets share one rendering; the author's
+    assert sorted(trips) == sorted([desk.head.pk, desk.applicant.pk])
     await _done(*watchers, author)
 
 

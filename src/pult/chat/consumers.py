@@ -16,6 +16,7 @@ notes never reach outsiders and nobody gets another's rendering.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -68,7 +69,8 @@ class _Posted:
 
     message: Message | None
     rules: ChatRules | None
-    html: dict[tuple[str, str, bool], str] = field(default_factory=dict)
+    # The whole frame a socket sends, per audience: rendered and serialised once.
+    frames: dict[tuple[str, str, bool], str] = field(default_factory=dict)
 
 
 # The latest access check of each (user, item) in this process: a person's tabs and
@@ -77,6 +79,7 @@ _checks: dict[tuple[int, int], _Access] = {}
 _MAX_CHECKS = 10_000
 
 _posted: OrderedDict[int, _Posted] = OrderedDict()
+_in_flight: dict[tuple[Any, ...], asyncio.Event] = {}  # loads under way (see _load_once)
 _posted_lock = threading.Lock()
 
 
@@ -201,31 +204,57 @@ class ItemChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def chat_message(self, event: dict[str, Any]) -> None:
         message_id = int(event["id"])
-        access = self._latest_access()
-        fresh = access is not None and _clock() - access.checked_at < ACCESS_TTL
-        entry = _posted.get(message_id)
         try:
-            html = None
-            if fresh and entry is not None:
-                # Already loaded and rendered for this audience: no database work at all.
-                html = self._render_message(entry, access, cached_only=True)
-            if html is None:
-                html = await database_sync_to_async(self._load_and_render)(message_id)
+            frame = self._ready_frame(message_id)
+            if frame is None:
+                frame, led = await self._load_once(("message", message_id), message_id)
+                if frame is None and not led:  # another audience, or this person's check ran out
+                    frame, _ = await self._load_once(
+                        ("viewer", message_id, self.user_id), message_id
+                    )
         except _Gone:
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        if html is not None:
-            await self.send_json({"type": "message", "id": message_id, "html": html})
+        if frame is not None:
+            await self.send(text_data=frame)
+
+    def _ready_frame(self, message_id: int) -> str | None:
+        """The frame when the message is loaded and rendered for this audience and the
+        access check is fresh: no database work at all."""
+        access = self._latest_access()
+        entry = _posted.get(message_id)
+        if entry is None or access is None or _clock() - access.checked_at >= ACCESS_TTL:
+            return None
+        return self._message_frame(entry, access, cached_only=True)
+
+    async def _load_once(self, key: tuple[Any, ...], message_id: int) -> tuple[str | None, bool]:
+        """Load and render the message for this socket, unless another socket of this
+        process already does so under the same key: then wait for it and take what is
+        ready. The process has one database thread; a hundred sockets queueing for it
+        with the same message would each wait for all the others. Returns the frame and
+        whether this socket did the work."""
+        running = _in_flight.get(key)
+        if running is not None:
+            await running.wait()
+            return self._ready_frame(message_id), False
+        done = _in_flight[key] = asyncio.Event()
+        try:
+            return await database_sync_to_async(self._load_and_render)(message_id), True
+        finally:
+            del _in_flight[key]
+            done.set()
 
     def _load_and_render(self, message_id: int) -> str | None:
         access = self._latest_access()
         if access is None or _clock() - access.checked_at >= ACCESS_TTL:
             self._checked()
-        return self._render_message(_posted_message(message_id), self._access)
+        return self._message_frame(_posted_message(message_id), self._access)
 
-    def _render_message(
+    def _message_frame(
         self, entry: _Posted, access: _Access | None, *, cached_only: bool = False
     ) -> str | None:
+        """The JSON frame of the message for this socket's audience, or None when its
+        person may not see it (or, with `cached_only`, when it is not rendered yet)."""
         message, rules = entry.message, entry.rules
         if access is None or message is None or rules is None:
             return None
@@ -233,13 +262,14 @@ class ItemChatConsumer(AsyncJsonWebsocketConsumer):
             return None  # an internal note and an outsider: nothing to send
         user = access.user
         audience = (user.locale or "", user.time_zone or "", message.author_id == user.pk)
-        html = entry.html.get(audience)
-        if html is None and not cached_only:
+        frame = entry.frames.get(audience)
+        if frame is None and not cached_only:
             message.seen_by = []  # type: ignore[attr-defined]  # just written: nobody yet
             with _user_locale(user):
                 html = render_to_string("chat/_message.html", {"message": message, "viewer": user})
-            entry.html[audience] = html
-        return html
+            frame = json.dumps({"type": "message", "id": message.pk, "html": html})
+            entry.frames[audience] = frame
+        return frame
 
     async def chat_read(self, event: dict[str, Any]) -> None:
         reader_id = int(event["user"])

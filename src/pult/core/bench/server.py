@@ -153,6 +153,8 @@ class BenchServer:
             "off",
             "--no-access-log",
             "--no-server-header",
+            "--ws-per-message-deflate",  # as `pult run` serves
+            "false",
             "--log-level",
             "warning",
             "--timeout-graceful-shutdown",

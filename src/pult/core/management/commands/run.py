@@ -50,6 +50,10 @@ class Command(BaseCommand):
             "--no-server-header",
             "--log-level",
             "warning",
+            # Chat frames are a message's HTML, a kilobyte: compressing each one for each
+            # open socket cost more CPU in a fan-out than it saved on the wire.
+            "--ws-per-message-deflate",
+            "false",
         ]
         web += ["--reload"] if options["reload"] else ["--workers", str(workers)]
         children = [subprocess.Popen(web)]  # noqa: S603 - our own interpreter and arguments
