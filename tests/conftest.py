@@ -44,6 +44,16 @@ def _empty_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> None:
+    # A request in another language leaves it active in the thread (as Django does);
+    # each test starts in the default one.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # argon2 stays the production hasher (see settings); tests hash quickly.
     settings.PASSWORD_HASHERS = [

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from pult.chat import policies
 from pult.chat.models import Message, MessageRead, MessageSees, MessageVisibilityRule
+from pult.chat.rendering import attach_content_html
 from pult.documents import policies as documents_policies
 from pult.documents.models import Attachment
 from pult.work.selectors import item_visible_to
@@ -294,6 +295,7 @@ def chat_context(*, actor: User, workspace: Workspace, item: Item) -> dict[str, 
     page = page[-PAGE_SIZE:]
     readers = reader_list(workspace=workspace, item=item)
     mark_seen_by(workspace=workspace, item=item, messages=page, readers=readers)
+    attach_content_html(page)
     mine = next((r for r in readers if r.user.pk == actor.pk), None)
     # Each other reader's mark, moved back to the newest message of this page the actor
     # may see (a designer's mark may sit on an internal note the applicant never gets).

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from pult.chat import exports, selectors, services
 from pult.chat.forms import MessageForm
+from pult.chat.rendering import attach_content_html
 from pult.core.exceptions import DomainError, NotFound
 from pult.core.http import WorkspaceRequest
 from pult.core.pagination import parse_cursor
@@ -104,6 +105,7 @@ def messages_list(request: WorkspaceRequest, item_id: int) -> HttpResponse:
     )
     readers = selectors.reader_list(workspace=request.workspace, item=item)
     selectors.mark_seen_by(workspace=request.workspace, item=item, messages=page, readers=readers)
+    attach_content_html(page)
     response = render(
         request, "chat/_message_items.html", {"chat_messages": page, "viewer": request.user}
     )

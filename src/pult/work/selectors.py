@@ -384,9 +384,10 @@ def specialist_list(*, workspace: Workspace) -> list[User]:
     return list(_specialists(workspace))
 
 
-def specialist_choices(*, workspace: Workspace) -> list[User]:
-    """The same people for a select: id and name only (a desk may have hundreds)."""
-    return list(_specialists(workspace).only("id", "full_name"))
+def specialist_choices(*, workspace: Workspace) -> list[Any]:
+    """The same people for a select: rows of `pk` and `full_name` only (a desk may have
+    hundreds, and a model instance each cost more than the whole select's HTML)."""
+    return list(_specialists(workspace).values_list("pk", "full_name", named=True))
 
 
 def specialist_get(*, workspace: Workspace, user_id: object) -> User | None:
