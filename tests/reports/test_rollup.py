@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import threading
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 from django.db import close_old_connections, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -355,3 +357,17 @@ def test_fast_and_live_medians_agree_on_lead_times_that_are_not_round(desk: Desk
     with pytest.MonkeyPatch.context() as patch:  # the SQLite fallback, in Python
         patch.setattr(selectors, "_median_in_database", lambda: False)
         assert selectors.statistics_get(**scope, now=now) == rolled
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rebuild_command_leaves_the_rollup_readable_from_its_index(desk: Desk) -> None:
+    """The page reads the counts by index-only scans: after a rebuild the pages are
+    vacuumed (marked all-visible), or every row would still be fetched from the table."""
+    desk.submit(title="Counted")
+    out = io.StringIO()
+    call_command("stats_rebuild", desk.workspace.slug, stdout=out)
+    assert out.getvalue().startswith(f"{desk.workspace.slug}: ")
+    assert StatsReady.objects.filter(workspace=desk.workspace).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relallvisible FROM pg_class WHERE relname = 'reports_statscell'")
+        assert cursor.fetchone()[0] > 0

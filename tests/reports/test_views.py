@@ -95,6 +95,26 @@ def test_numbers_and_dates_follow_the_language(history: History, client: Client)
     assert "75\u00a0%" in html
 
 
+def test_every_specialist_has_one_row_in_the_readers_language(
+    history: History, client: Client
+) -> None:
+    desk = history.desk
+    desk.designer2.full_name = "Dasha <b>Designer</b>"
+    desk.designer2.save(update_fields=["full_name"])
+    history.head.locale = "ru"
+    history.head.save(update_fields=["locale"])
+    login(client, history.head)
+    html = client.get(URL, PERIOD).content.decode()
+    rows = re.findall(r'<tr data-specialist="(\d+)">', html)
+    assert rows == [str(desk.designer2.pk), str(desk.designer.pk)]  # by name, each once
+    dima = _row(html, "data-specialist", str(desk.designer.pk))
+    assert dima == "Dima Designer 3 1 2,0 дн. 50 % (2)"
+    assert "Dasha &lt;b&gt;Designer&lt;/b&gt;" in html
+    assert _row(html, "data-specialist", str(desk.designer2.pk)).endswith("1 1 10,0 ч 0 % (0)")
+    # A non-breaking space before the per cent sign, as in the summary.
+    assert '<td class="num" data-col="overdue">50\u00a0% <span class="muted">(2)</span>' in html
+
+
 def test_defaults_without_parameters(history: History, client: Client) -> None:
     login(client, history.head)
     response = client.get(URL)

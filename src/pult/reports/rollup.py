@@ -76,6 +76,12 @@ BAND_EDGES = tuple(
 )
 BANDS_COUNT = len(BAND_EDGES) + 1
 BAND_DIGITS = 10
+_BANDS_WIDTH = BANDS_COUNT * BAND_DIGITS
+# Where band b's digits are in the zero-padded number (300 unpacked per page view).
+_BAND_SLICES = tuple(
+    slice(_BANDS_WIDTH - (b + 1) * BAND_DIGITS, _BANDS_WIDTH - b * BAND_DIGITS)
+    for b in range(BANDS_COUNT)
+)
 
 Key = tuple[int, str, date, int, str, int]  # item type, kind, day, ka, kb, lead
 Cells = dict[Key, list[int]]
@@ -98,11 +104,8 @@ def band_counts(packed: int) -> list[int]:
     from the right)."""
     if packed < 0:
         raise ValueError("a sum of lead bands is never negative")
-    digits = str(packed).rjust(BANDS_COUNT * BAND_DIGITS, "0")
-    end = len(digits)
-    return [
-        int(digits[end - (b + 1) * BAND_DIGITS : end - b * BAND_DIGITS]) for b in range(BANDS_COUNT)
-    ]
+    digits = str(packed).rjust(_BANDS_WIDTH, "0")[-_BANDS_WIDTH:]
+    return [int(digits[s]) for s in _BAND_SLICES]
 
 
 def enabled() -> bool:
@@ -384,3 +387,15 @@ def rebuild_all(*slugs: str) -> None:
     workspaces = Workspace.objects.order_by("pk")
     for workspace in workspaces.filter(slug__in=slugs) if slugs else workspaces:
         rebuild(workspace)
+    vacuum()
+
+
+def vacuum() -> None:
+    """After a rebuild: the page reads the counts by index-only scans, which visit the
+    table for every row of a page that the visibility map does not mark all-visible, as
+    freshly written pages are until VACUUM (outside a transaction; ANALYZE inside)."""
+    if not enabled():
+        return
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{command} reports_statscell")

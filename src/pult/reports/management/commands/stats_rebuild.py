@@ -26,3 +26,4 @@ class Command(BaseCommand):
         for workspace in workspaces:
             rows = rollup.rebuild(workspace)
             self.stdout.write(f"{workspace.slug}: {rows} rollup rows")
+        rollup.vacuum()
