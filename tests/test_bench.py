@@ -267,6 +267,13 @@ def test_bench_end_to_end(settings: Any, tmp_path: Path, capsys: Any) -> None:
     assert len(data["worker_rss_mb"]) == 2
     assert all(0 < rss < 2000 for rss in data["worker_rss_mb"].values())
     assert "Budgets" in printed
+    # The run took out what it wrote: the next one measures the same seed.
+    from pult.chat.models import Message
+    from pult.core.bench.scenarios import MARKER
+    from pult.work.models import Item
+
+    assert not Item.objects.filter(title__startswith=MARKER).exists()
+    assert not Message.objects.filter(body__startswith=MARKER).exists()
 
     server = data["server"]
     assert server["pid"] and not Path(f"/proc/{server['pid']}").exists()

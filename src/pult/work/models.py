@@ -337,13 +337,13 @@ class Item(models.Model):
             models.Index(fields=["workspace", "-id"], name="item_ws_id"),
             models.Index(fields=["workspace", "item_type", "-id"], name="item_ws_type_id"),
             models.Index(fields=["workspace", "category", "-submitted_at"], name="item_ws_cat"),
-            models.Index(
-                fields=["workspace", "requester", "-submitted_at"], name="item_ws_requester"
-            ),
-            models.Index(fields=["workspace", "outlet", "-submitted_at"], name="item_ws_outlet"),
-            models.Index(fields=["workspace", "status", "-submitted_at"], name="item_ws_status"),
-            models.Index(fields=["workspace", "client", "-submitted_at"], name="item_ws_client"),
-            models.Index(fields=["workspace", "manager", "-submitted_at"], name="item_ws_manager"),
+            # The same order under the list filters: a requester's, an outlet's… newest
+            # first, read in index order and stopped at the page's end, never sorted.
+            models.Index(fields=["workspace", "requester", "-id"], name="item_ws_requester"),
+            models.Index(fields=["workspace", "outlet", "-id"], name="item_ws_outlet"),
+            models.Index(fields=["workspace", "status", "-id"], name="item_ws_status"),
+            models.Index(fields=["workspace", "client", "-id"], name="item_ws_client"),
+            models.Index(fields=["workspace", "manager", "-id"], name="item_ws_manager"),
             models.Index(fields=["workspace", "item_type", "started_at"], name="item_ws_started"),
             models.Index(
                 fields=["workspace", "due_at"], name="item_ws_due", condition=~Q(category="closed")

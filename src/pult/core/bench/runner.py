@@ -132,6 +132,7 @@ def run(options: BenchOptions, say: Callable[[str], None]) -> BenchRun:
             "No Redis: the chat scenario needs it to carry messages between the "
             f"{options.workers} workers (pass --redis-url); it is skipped."
         )
+    scenario_defs.remove_bench_rows()  # what an interrupted run may have left
     items = scenario_defs.build(sockets=options.sockets)
     if options.only:
         unknown = set(options.only) - {s.name for s in items}
@@ -271,6 +272,7 @@ def run(options: BenchOptions, say: Callable[[str], None]) -> BenchRun:
         server.remove_log()
         for user, token in created:
             api_token_revoke(actor=user, token_id=token.pk)
+        scenario_defs.remove_bench_rows()
     if timed_out:
         for result in results.values():
             if result.summary is None and not result.error:

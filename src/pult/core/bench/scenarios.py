@@ -75,6 +75,43 @@ def seed_item_count() -> int | None:
     )
 
 
+def remove_bench_rows() -> int:
+    """Take out what a run wrote (items and chat messages marked MARKER, with their
+    events), so that every run measures the seed as it was: the API create scenario
+    files its items as the applicant, whose track list would otherwise grow each run.
+    The number of items and messages removed."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
+
+    from pult.activity.models import Event
+    from pult.chat.models import Message
+    from pult.work.models import Item
+
+    try:
+        desk, orders = seed_workspaces()
+    except SeedMissing:
+        return 0
+    workspaces = [desk, orders]
+    with transaction.atomic():
+        items = list(
+            Item.objects.filter(workspace__in=workspaces, title__startswith=MARKER).values_list(
+                "pk", flat=True
+            )
+        )
+        messages = list(
+            Message.objects.filter(workspace__in=workspaces, body__startswith=MARKER).values_list(
+                "pk", flat=True
+            )
+        )
+        for model, ids in ((Item, items), (Message, messages)):
+            Event.objects.filter(
+                target_type=ContentType.objects.get_for_model(model), target_id__in=ids
+            ).delete()
+        Message.objects.filter(pk__in=messages).delete()
+        Item.objects.filter(pk__in=items).delete()  # with the rollup's share (its signal)
+    return len(items) + len(messages)
+
+
 def seed_matches(count: int | None, scale: float) -> bool:
     """The seed is `scale` when its items are within ±25% of the contract's figure (the
     seed's own mix is approximate; the bench's writes are not counted)."""
