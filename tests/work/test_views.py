@@ -315,3 +315,28 @@ def test_reference_files_go_with_the_request_or_nothing_is_filed(
     assert filed.status_code == 302
     item = Item.objects.get()
     assert [(a.kind, a.original_name) for a in item.attachments.all()] == [("input", "logo.png")]
+
+
+def test_the_assignee_selects_list_the_specialists_with_the_chosen_one_selected(
+    client: Client, desk: Desk
+) -> None:
+    from pult.accounts.models import User
+
+    User.objects.filter(pk=desk.designer2.pk).update(full_name="Zoë <Senior> & Co")
+    item = desk.submit()
+    _as(client, desk.head)
+    page = client.get(reverse("work:item_list"), {"assignee": desk.designer.pk}).content.decode()
+    select = page[
+        page.index('id="f-assignee"') : page.index("</select>", page.index('id="f-assignee"'))
+    ]
+    assert (
+        f'<option value="{desk.designer.pk}" selected>{desk.designer.full_name}</option>' in select
+    )
+    assert f'<option value="{desk.designer2.pk}">Zoë &lt;Senior&gt; &amp; Co</option>' in select
+    assert desk.applicant.full_name not in select  # only people who take work
+    detail = client.get(reverse("work:item_detail", args=[item.pk])).content.decode()
+    assign = detail[
+        detail.index('id="assignee"') : detail.index("</select>", detail.index('id="assignee"'))
+    ]
+    assert f'<option value="{desk.designer.pk}">{desk.designer.full_name}</option>' in assign
+    assert "selected" not in assign
