@@ -73,19 +73,22 @@ def message_readable_by(message: Message, user_id: int) -> bool:
     return message_visible_to(user, message.workspace).filter(pk=message.pk).exists()
 
 
-def _for_display(messages: QuerySet[Message]) -> QuerySet[Message]:
+def _with_files(messages: QuerySet[Message]) -> QuerySet[Message]:
     # Files in one more query for the whole page, in the order they were sent. A file
     # shares its message's item, so whoever sees the message may download it
     # (documents.selectors.attachment_visible_to).
     files = Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
-    return messages.select_related("author", "item__item_type").prefetch_related(files)
+    return messages.select_related("author").prefetch_related(files)
+
+
+def _for_display(messages: QuerySet[Message]) -> QuerySet[Message]:
+    return _with_files(messages).select_related("item__item_type")
 
 
 def _of_item(messages: QuerySet[Message], item: Item, limit: int) -> list[Message]:
     """A page of one item's messages for display, each pointing at `item` itself rather
     than a copy of it read again with every row."""
-    files = Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
-    page = list(messages.select_related("author").prefetch_related(files)[:limit])
+    page = list(_with_files(messages)[:limit])
     for message in page:
         message.item = item
     return page
