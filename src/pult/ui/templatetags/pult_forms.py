@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -18,20 +18,14 @@ def options(
 ) -> SafeString:
     """`<option>` elements for rows with attributes `value` and `label`, the one equal to
     `selected` marked. A desk's assignee select lists hundreds of people; the template
-    engine spent ~15 µs on each option's value, label and comparison."""
+    engine spent ~15 µs on each option's value, label and comparison, and format_html
+    still ~10 µs: the escaping is done here with the standard library's `html.escape`
+    (the same as Django's `escape`, which adds a lazy-argument check to every call)."""
     chosen = "" if selected is None else str(selected)
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (
-                format_html(
-                    '<option value="{}"{}>{}</option>',
-                    getattr(row, value),
-                    " selected" if str(getattr(row, value)) == chosen else "",
-                    getattr(row, label),
-                ),
-            )
-            for row in rows
-        ),
-    )
+    parts = []
+    for row in rows:
+        key = str(getattr(row, value))
+        mark = " selected" if key == chosen else ""
+        text = html.escape(str(getattr(row, label)))
+        parts.append(f'<option value="{html.escape(key)}"{mark}>{text}</option>')
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped above
