@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels, one server."""
 
+import gc
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pult.config.settings")
@@ -23,3 +24,9 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# What is loaded by now (Django, the apps, the URLs, the templates' libraries) lives as
+# long as the worker: keep it out of the garbage collector's full passes, which a busy
+# worker runs every few seconds over every object it holds (they showed as the pages'
+# p99, ~110 ms against a p50 of ~40).
+gc.freeze()
