@@ -40,8 +40,8 @@ def event_shown_to(actor: User, event: Event) -> bool:
     target only (one small query): the recipients of an event are checked one by one,
     and the whole rule ORs a subquery for every kind of target."""
     verb = registry.verb(event.verb)
-    held = permission_codes(actor, event.workspace) if verb is not None and verb.requires else ()
-    if verb is not None and verb.requires and verb.requires not in held:
+    needs = verb.requires if verb is not None else ""
+    if needs and needs not in permission_codes(actor, event.workspace):
         return False
     if event.target_type_id is None:
         return verb is not None
