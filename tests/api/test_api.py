@@ -36,6 +36,38 @@ def test_no_credentials_or_a_revoked_token_is_401(client: Client) -> None:
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer pult_guess").status_code == 401
 
 
+def test_a_token_acts_in_its_own_workspace_while_the_person_belongs_there(
+    client: Client,
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pult.accounts.models import Membership
+    from pult.api.models import ApiToken
+
+    first, _admin = make_workspace("First")
+    second, _other = make_workspace("Second")
+    member = make_member(first, ["activity.view_feed"])
+    Membership.objects.create(workspace=second, user=member)
+    token, raw = api_token_create(actor=member, workspace=second, name="t")
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    assert client.get("/api/v1/me", **bearer).json()["workspace"]["name"] == "Second"
+    # Used just now: a second call within the minute does not write again.
+    used = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert used is not None and timezone.now() - used < timedelta(seconds=30)
+    client.get("/api/v1/me", **bearer)
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == used
+
+    Membership.objects.filter(user=member, workspace=second).update(is_active=False)
+    assert client.get("/api/v1/me", **bearer).status_code == 401  # not the first workspace
+    Membership.objects.filter(user=member, workspace=second).update(is_active=True)
+    assert client.get("/api/v1/me", **bearer).status_code == 200
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+    assert client.get("/api/v1/me", **bearer).status_code == 401
+
+
 def test_me_reads_and_updates_through_the_profile_service(client: Client) -> None:
     workspace, _admin = make_workspace("Acme")
     member = make_member(workspace, ["activity.view_feed"])

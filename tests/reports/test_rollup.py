@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import threading
+import time
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -244,6 +245,43 @@ def test_two_transitions_at_once_lose_no_count(desk: Desk) -> None:
     assert Item.objects.filter(category="closed").count() == 2
     done = sum(c.done for c in StatsCell.objects.filter(workspace=desk.workspace, kind="o"))
     assert done == 2
+    _assert_matches_a_rebuild(desk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_while_a_request_is_filed_deadlocks_neither(desk: Desk) -> None:
+    """Filing locks the item type (to number the item), then writes the item. A rebuild
+    that took the item table first and then checked its rows' keys against that type
+    waited for the filing while the filing waited for it: PostgreSQL aborted one."""
+    assert connection.vendor == "postgresql"
+    desk.submit(title="Before")
+    rollup.rebuild(desk.workspace)
+    type_locked = threading.Event()
+    errors: list[BaseException] = []
+
+    def file_slowly() -> None:
+        try:
+            with transaction.atomic():
+                ItemType.objects.select_for_update().get(
+                    workspace=desk.workspace, key="design-request"
+                )
+                type_locked.set()
+                time.sleep(0.5)  # the rebuild starts meanwhile
+                desk.submit(title="During")
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    thread = threading.Thread(target=file_slowly)
+    thread.start()
+    assert type_locked.wait(timeout=10)
+    rollup.rebuild(desk.workspace)
+    thread.join(timeout=30)
+    assert not errors, errors
+    filed = sum(c.filed for c in StatsCell.objects.filter(workspace=desk.workspace, kind="o"))
+    assert filed == Item.objects.filter(workspace=desk.workspace).count() == 2
     _assert_matches_a_rebuild(desk)
 
 

@@ -360,6 +360,14 @@ def rebuild(workspace: Workspace) -> int:
 
     with transaction.atomic():
         with connection.cursor() as cursor:
+            # The item types first, then the items: the order in which filing takes them
+            # (it locks the type to number the item, then writes the item). The rows
+            # written below point at the types; checking those keys while holding the
+            # item table would wait for a filing that waits for the table, a deadlock.
+            cursor.execute(
+                "SELECT 1 FROM work_itemtype WHERE workspace_id = %s FOR KEY SHARE",
+                [workspace.pk],
+            )
             cursor.execute("LOCK TABLE work_item, work_item_assignees IN SHARE MODE")
             StatsCell.objects.filter(workspace=workspace).delete()
             cursor.execute(
