@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from PIL import Image
 
 from pult.api.services import api_token_create
+from pult.work import services
 from pult.work.models import Item
 from tests.work.conftest import TASK, Desk
 
@@ -128,6 +130,34 @@ def test_list_filters_like_the_page(client: Client, desk: Desk) -> None:
         "/api/v1/items", {"f_material_type": "leaflet"}, **_bearer(desk.head, desk)
     ).json()
     assert [i["reference"] for i in listed["items"]] == [leaflet.reference]
+
+
+def assert_listed_as_in_detail(client: Client, auth: dict[str, str]) -> None:
+    """The list reads plain rows, the detail reads the model: each item the caller
+    lists looks the same in both (but for `ahead`, the detail's queue place)."""
+    listed = client.get("/api/v1/items", **auth).json()["items"]
+    assert listed
+    for item in listed:
+        detail = client.get(f"/api/v1/items/{item['id']}", **auth).json()
+        assert item == {**detail, "ahead": None}
+
+
+def test_the_list_shows_each_item_as_its_page_does(client: Client, desk: Desk) -> None:
+    desk.submit(title="Taken")  # the first in the queue
+    waiting = desk.submit(title="Waiting")
+    services.work_item_take_next(
+        actor=desk.designer, workspace=desk.workspace, item_type_key="design-request"
+    )
+    desk.submit(desk.stranger, title="Another outlet's")
+    Item.objects.filter(pk=waiting.pk).update(urgent_at=timezone.now())
+    for user in (desk.head, desk.designer, desk.applicant, desk.stranger):
+        assert_listed_as_in_detail(client, _bearer(user, desk))
+    head = client.get("/api/v1/items", **_bearer(desk.head, desk)).json()["items"]
+    assert {i["title"]: len(i["assignees"]) for i in head} == {
+        "Waiting": 0,
+        "Taken": 1,
+        "Another outlet's": 0,
+    }
 
 
 def test_the_item_list_is_flat_in_queries(

@@ -15,6 +15,7 @@ from pult.api.services import api_token_create
 from pult.calendars.models import Reminder
 from pult.parties.models import Client, Contract
 from pult.work.models import FieldDef, FieldMode, FieldRule, Item, SignOff, Stage
+from tests.api.test_items_api import assert_listed_as_in_detail
 from tests.factories import make_workspace
 from tests.work.test_stages import SALES, Office, office  # noqa: F401
 
@@ -154,6 +155,8 @@ def test_a_hidden_field_never_appears(client: HttpClient, office: Office) -> Non
     assert listed[0]["values"]["bank_secret"] == "4242"
     narrowed = _call(client, "get", "/api/v1/items?f_bank_secret=0000", manager).json()
     assert narrowed["items"] == []  # who may see the field filters by it
+    for auth in (finance, manager):  # the list reads rows, the detail the model
+        assert_listed_as_in_detail(client, auth)
 
     # The list's CSV export: the column is there, the value only for who may see it.
     def exported(user: Any) -> str:

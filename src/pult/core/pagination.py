@@ -7,16 +7,17 @@ last row shown, so the next page is one index range scan, never an OFFSET.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db.models import Model, QuerySet
 
 M = TypeVar("M", bound=Model)
+R = TypeVar("R")
 
 
 @dataclass
-class KeysetPage(Generic[M]):
-    rows: list[M]
+class KeysetPage(Generic[R]):
+    rows: list[R]
     next_cursor: int | None
     page_size: int
 
@@ -39,9 +40,24 @@ parse_cursor = parse_positive_int
 def keyset_page(queryset: QuerySet[M], *, cursor: int | None, page_size: int = 50) -> KeysetPage[M]:
     """Rows with id below the cursor, newest first; ids grow with time in every table."""
     page_size = max(1, min(page_size, 200))
-    if cursor is not None:
-        queryset = queryset.filter(pk__lt=cursor)
-    rows = list(queryset.order_by("-pk")[: page_size + 1])
+    rows = list(_below(queryset, cursor).order_by("-pk")[: page_size + 1])
     has_more = len(rows) > page_size
     rows = rows[:page_size]
     return KeysetPage(rows=rows, next_cursor=rows[-1].pk if has_more else None, page_size=page_size)
+
+
+def keyset_values(
+    queryset: QuerySet[Any, dict[str, Any]], *, cursor: int | None, page_size: int = 50
+) -> KeysetPage[dict[str, Any]]:
+    """`keyset_page` of a `values()` query (its rows must include "id")."""
+    page_size = max(1, min(page_size, 200))
+    rows = list(_below(queryset, cursor).order_by("-pk")[: page_size + 1])
+    has_more = len(rows) > page_size
+    rows = rows[:page_size]
+    return KeysetPage(
+        rows=rows, next_cursor=rows[-1]["id"] if has_more else None, page_size=page_size
+    )
+
+
+def _below(queryset: QuerySet[Any, Any], cursor: int | None) -> QuerySet[Any, Any]:
+    return queryset.filter(pk__lt=cursor) if cursor is not None else queryset

@@ -355,7 +355,12 @@ class Item(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"{self.item_type.number_prefix}-{self.number:05d}"
+        return item_reference(self.item_type, self.number)
+
+
+def item_reference(item_type: ItemType, number: int) -> str:
+    """How people cite an item: its type's prefix and its number, e.g. DR-00042."""
+    return f"{item_type.number_prefix}-{number:05d}"
 
 
 class SlaRule(models.Model):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
@@ -36,10 +37,15 @@ def relations(actor: User, item: Item | None) -> set[str]:
     """How the actor stands to the item: requester and/or assignee."""
     if item is None or item.pk is None:
         return {"requester"}  # a person filling the form files for themselves
+    return relations_of(actor, item.requester_id, {u.pk for u in item.assignees.all()})
+
+
+def relations_of(actor: User, requester_id: int | None, assignee_ids: Iterable[int]) -> set[str]:
+    """`relations` from the item's requester and assignee ids."""
     found = set()
-    if item.requester_id == actor.pk:
+    if requester_id == actor.pk:
         found.add("requester")
-    if any(u.pk == actor.pk for u in item.assignees.all()):
+    if actor.pk in assignee_ids:
         found.add("assignee")
     return found
 
@@ -66,8 +72,25 @@ def field_modes(
         rules = rules_of(item_type)
     if signed is None:
         signed = signed_stage_ids(item)
-    my_roles = role_ids(actor, item_type.workspace)
-    my_relations = relations(actor, item)
+    return _modes(
+        fields,
+        rules,
+        status_id=status.pk,
+        signed=signed,
+        my_roles=role_ids(actor, item_type.workspace),
+        my_relations=relations(actor, item),
+    )
+
+
+def _modes(
+    fields: Iterable[FieldDef],
+    rules: Iterable[FieldRule],
+    *,
+    status_id: int,
+    signed: set[int],
+    my_roles: frozenset[int],
+    my_relations: set[str],
+) -> dict[str, str]:
     modes: dict[str, str] = {}
     by_field: dict[int, list[FieldRule]] = {}
     for rule in rules:
@@ -77,7 +100,7 @@ def field_modes(
         # from read-only, hidden could never win and no field was ever hidden).
         best: FieldMode | None = None
         for rule in by_field.get(field.pk, []):
-            if rule.status_id not in (None, status.pk):
+            if rule.status_id not in (None, status_id):
                 continue
             if rule.stage_id is not None and rule.stage_id in signed:
                 continue
@@ -102,38 +125,90 @@ def field_modes_many(
     """The field policy of each item of a list page (item id → field key → mode): the
     page's sign-offs in one query, fields and rules from the process's pipeline copies.
     The items come with `status` and prefetched `assignees` from their selector."""
+    for item in items:  # of this workspace: spare a query per item type instance
+        item.item_type.workspace = workspace
+    return _modes_of_page(
+        actor,
+        workspace,
+        [
+            (
+                item.pk,
+                item.item_type,
+                item.status_id,
+                item.requester_id,
+                [user.pk for user in item.assignees.all()],
+            )
+            for item in items
+        ],
+    )
+
+
+def field_modes_of_rows(
+    *,
+    actor: User,
+    workspace: Workspace,
+    rows: list[dict[str, Any]],
+    item_types: dict[int, ItemType],
+) -> dict[int, dict[str, str]]:
+    """`field_modes_many` for plain rows (`work.selectors.item_rows`: each with `id`,
+    `item_type_id`, `status_id`, `requester_id` and `assignees` as (id, name) pairs)."""
+    return _modes_of_page(
+        actor,
+        workspace,
+        [
+            (
+                row["id"],
+                item_types[row["item_type_id"]],
+                row["status_id"],
+                row["requester_id"],
+                [pk for pk, _name in row["assignees"]],
+            )
+            for row in rows
+        ],
+    )
+
+
+def _modes_of_page(
+    actor: User,
+    workspace: Workspace,
+    items: list[tuple[int, ItemType, int, int, list[int]]],
+) -> dict[int, dict[str, str]]:
+    """item id → modes, for (id, type, status id, requester id, assignee ids) of each
+    item of a page."""
     from pult.work.pipeline_cache import pipeline_of
 
     if not items:
         return {}
-    # The page's items are of this workspace: spare a query per item type instance.
-    for item in items:
-        item.item_type.workspace = workspace
-    pipelines = {item.item_type_id: pipeline_of(item.item_type) for item in items}
-    signed: dict[int, set[int]] = {}
-    pairs = SignOff.objects.filter(item__in=[item.pk for item in items]).values_list(
-        "item_id", "stage_id"
-    )
-    for item_id, stage_id in pairs:
-        signed.setdefault(item_id, set()).add(stage_id)
+    signed = _signed_stages([item_id for item_id, *_rest in items])
+    my_roles = role_ids(actor, workspace)
     # The modes depend on nothing else than these: a page of fifty items has a handful.
     found: dict[tuple[int, int, frozenset[str], frozenset[int]], dict[str, str]] = {}
     out: dict[int, dict[str, str]] = {}
-    for item in items:
-        item_signed = frozenset(signed.get(item.pk, ()))
-        key = (item.item_type_id, item.status_id, frozenset(relations(actor, item)), item_signed)
+    for item_id, item_type, status_id, requester_id, assignees in items:
+        mine = relations_of(actor, requester_id, assignees)
+        item_signed = frozenset(signed.get(item_id, ()))
+        key = (item_type.pk, status_id, frozenset(mine), item_signed)
         if key not in found:
-            found[key] = field_modes(
-                actor=actor,
-                item_type=item.item_type,
-                status=item.status,
-                item=item,
-                fields=list(pipelines[item.item_type_id].fields),
-                rules=list(pipelines[item.item_type_id].rules),
+            pipeline = pipeline_of(item_type)
+            found[key] = _modes(
+                pipeline.fields,
+                pipeline.rules,
+                status_id=status_id,
                 signed=set(item_signed),
+                my_roles=my_roles,
+                my_relations=mine,
             )
-        out[item.pk] = found[key]
+        out[item_id] = found[key]
     return out
+
+
+def _signed_stages(item_ids: list[int]) -> dict[int, set[int]]:
+    """item id → ids of its signed-off stages, for a page of items: one query."""
+    signed: dict[int, set[int]] = {}
+    pairs = SignOff.objects.filter(item__in=item_ids).values_list("item_id", "stage_id")
+    for item_id, stage_id in pairs:
+        signed.setdefault(item_id, set()).add(stage_id)
+    return signed
 
 
 def hidden_field_keys(actor: User, workspace: Workspace) -> set[str]:

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from pult.access.policies import has_permission
 from pult.core.exceptions import NotFound
-from pult.core.pagination import KeysetPage, keyset_page
+from pult.core.pagination import KeysetPage, keyset_page, keyset_values
 from pult.work import pipeline_cache, policies
 from pult.work.filters import ItemFilter, apply_filter
 from pult.work.models import (
@@ -186,6 +186,45 @@ def item_list(
     page = keyset_page(_for_display(items), cursor=cursor, page_size=page_size)
     prefetch_related_objects(page.rows, "assignees")
     return page
+
+
+# What the API's list reads of each item: its own columns and the names it shows of its
+# requester, outlet, client, contract and manager. Types and statuses, a handful per
+# page, come apart as model instances (their names are bilingual).
+_ROW_COLUMNS = (
+    *("id", "item_type_id", "number", "title", "status_id", "urgent_at", "values"),
+    *("submitted_at", "start_at", "due_at", "started_at", "closed_at"),
+    *("requester_id", "requester__full_name", "manager_id", "manager__full_name"),
+    *("outlet_id", "outlet__brand__name", "outlet__city", "outlet__number"),
+    *("client_id", "client__name", "contract_id", "contract__number"),
+)
+
+
+def item_rows(
+    *, actor: User, workspace: Workspace, flt: ItemFilter, cursor: int | None, page_size: int = 50
+) -> tuple[KeysetPage[dict[str, Any]], dict[int, ItemType], dict[int, Status]]:
+    """`item_list` as plain rows, for the API: the same filter, visibility and order,
+    without a model instance per item and relation (about 300 a page, which cost the
+    API twice what the query did). Each row gets `assignees`: (id, full name) pairs in
+    the order they were assigned. With the page come its item types and statuses."""
+    items = filtered_items(actor=actor, workspace=workspace, flt=flt)
+    page = keyset_values(items.values(*_ROW_COLUMNS), cursor=cursor, page_size=page_size)
+    rows = page.rows
+    assignees: dict[int, list[tuple[int, str]]] = {row["id"]: [] for row in rows}
+    pairs = (
+        Item.assignees.through.objects.filter(item_id__in=list(assignees))
+        .order_by("pk")
+        .values_list("item_id", "user_id", "user__full_name")
+    )
+    for item_id, user_id, full_name in pairs:
+        assignees[item_id].append((user_id, full_name))
+    for row in rows:
+        row["assignees"] = assignees[row["id"]]
+    types = ItemType.objects.in_bulk({row["item_type_id"] for row in rows}) if rows else {}
+    for item_type in types.values():
+        item_type.workspace = workspace  # spare the query that would fetch it again
+    statuses = Status.objects.in_bulk({row["status_id"] for row in rows}) if rows else {}
+    return page, types, statuses
 
 
 EXPORT_CHUNK = 1000
