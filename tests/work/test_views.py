@@ -15,6 +15,7 @@ from pult.work import services
 from pult.work.models import Item, SavedView
 from tests.conftest import login
 from tests.work.conftest import TASK, Desk
+from tests.work.test_stages import Office, office  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -179,6 +180,43 @@ def test_filters_and_exports_agree(client: Client, desk: Desk) -> None:
     assert [c.value for c in sheet["A"]][1:] == [leaflet.reference]
     bad = client.get(reverse("work:item_list"), {"submitted_from": "yesterday"})
     assert bad.status_code == 200 and "Enter a date as YYYY-MM-DD." in bad.content.decode()
+
+
+def _row_of(page: str, reference: str) -> str:
+    start = page.index(f">{reference}</a>")
+    return page[page.rindex("<tr>", 0, start) : page.index("</tr>", start)]
+
+
+def test_each_row_of_the_list_names_what_the_item_page_does(client: Client, desk: Desk) -> None:
+    taken = desk.submit(title="Taken poster")
+    services.work_item_take_next(
+        actor=desk.designer, workspace=desk.workspace, item_type_key="design-request"
+    )
+    waiting = desk.submit(title="Waiting poster")
+    services.work_item_set_urgent(
+        actor=desk.head, workspace=desk.workspace, item_id=waiting.pk, urgent=True
+    )
+    taken.refresh_from_db()
+    page = _as(client, desk.head).get(reverse("work:item_list")).content.decode()
+    row = _row_of(page, taken.reference)
+    assert f'href="{reverse("work:item_detail", args=[taken.pk])}"' in row
+    assert "Taken poster" in row and "data-urgent" not in row
+    assert f'data-status="{taken.status.key}"' in row and taken.status.name in row
+    outlet = desk.outlet
+    assert f"{outlet.brand.name} · {outlet.city}, №{outlet.number}" in row
+    assert desk.applicant.full_name in row and desk.designer.full_name in row
+    row = _row_of(page, waiting.reference)
+    assert "data-urgent" in row and 'data-status="new"' in row
+    assert desk.designer.full_name not in row
+
+
+def test_an_orders_row_names_its_client_and_contract(
+    client: Client,
+    office: Office,  # noqa: F811
+) -> None:
+    item = office.order()
+    page = _as(client, office.manager).get(reverse("work:item_list")).content.decode()
+    assert "Zavod LLC · C-2026/7" in _row_of(page, item.reference)
 
 
 def test_saved_views(client: Client, desk: Desk) -> None:

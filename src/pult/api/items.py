@@ -19,8 +19,7 @@ from pult.documents import selectors as document_selectors
 from pult.documents import services as document_services
 from pult.work import orders, policies, selectors, services
 from pult.work.filters import parse_filter
-from pult.work.models import FieldMode, Item, ItemType, SignOff, item_reference
-from pult.work.models import Status as ItemStatus
+from pult.work.models import FieldMode, Item, ItemType, SignOff
 
 router = Router(tags=["items"])
 
@@ -163,75 +162,25 @@ def _item(
 ) -> dict[str, Any]:
     """The item as the API shows it; with `modes` (the field policy for the caller),
     fields hidden from the caller are left out of `values`."""
-    outlet, client, contract, manager = item.outlet, item.client, item.contract, item.manager
-    row = {
-        "id": item.pk,
-        "number": item.number,
-        "title": item.title,
-        "urgent_at": item.urgent_at,
-        "values": item.values,
-        "submitted_at": item.submitted_at,
-        "start_at": item.start_at,
-        "due_at": item.due_at,
-        "started_at": item.started_at,
-        "closed_at": item.closed_at,
-        "requester_id": item.requester_id,
-        "requester__full_name": item.requester.full_name,
-        "assignees": [(u.pk, u.full_name) for u in item.assignees.all()],
-        "outlet_id": item.outlet_id,
-        "outlet__brand__name": outlet.brand.name if outlet else None,
-        "outlet__city": outlet.city if outlet else None,
-        "outlet__number": outlet.number if outlet else None,
-        "client_id": item.client_id,
-        "client__name": client.name if client else None,
-        "contract_id": item.contract_id,
-        "contract__number": contract.number if contract else None,
-        "manager_id": item.manager_id,
-        "manager__full_name": manager.full_name if manager else None,
-    }
-    return _row(row, item.item_type, item.status, modes, ahead)
+    return _row(selectors.row_of(item), modes, ahead)
 
 
 def _row(
-    row: dict[str, Any],
-    item_type: ItemType,
-    status: ItemStatus,
-    modes: dict[str, str] | None,
-    ahead: int | None = None,
+    row: dict[str, Any], modes: dict[str, str] | None, ahead: int | None = None
 ) -> dict[str, Any]:
     """`_item` from a row of `selectors.item_rows` (the list reads rows, not models)."""
     values = row["values"]
     if modes is not None:
         values = {k: v for k, v in values.items() if modes.get(k) != FieldMode.HIDDEN}
+    status, contract = row["status"], row["contract"]
     return {
-        "id": row["id"],
-        "reference": item_reference(item_type, row["number"]),
-        "item_type": item_type.key,
-        "title": row["title"],
+        **row,
+        "item_type": row["item_type"].key,
         "status": {"key": status.key, "name": status.name, "category": status.category},
         "urgent": row["urgent_at"] is not None,
-        "requester": {"id": row["requester_id"], "full_name": row["requester__full_name"]},
-        "assignees": [{"id": pk, "full_name": name} for pk, name in row["assignees"]],
-        "outlet": f"{row['outlet__brand__name']} · {row['outlet__city']}, №{row['outlet__number']}"
-        if row["outlet_id"]
-        else None,
         "values": values,
         "ahead": ahead,
-        "submitted_at": row["submitted_at"],
-        "start_at": row["start_at"],
-        "due_at": row["due_at"],
-        "started_at": row["started_at"],
-        "closed_at": row["closed_at"],
-        "client": {"id": row["client_id"], "name": row["client__name"]}
-        if row["client_id"]
-        else None,
-        "contract": {"id": row["contract_id"], "name": row["contract__number"]}
-        if row["contract_id"]
-        else None,
-        "manager": {"id": row["manager_id"], "full_name": row["manager__full_name"]}
-        if row["manager_id"]
-        else None,
-        "url": reverse("work:item_detail", args=[row["id"]]),
+        "contract": {"id": contract["id"], "name": contract["number"]} if contract else None,
     }
 
 
@@ -263,16 +212,11 @@ def item_list(request: HttpRequest, cursor: int | None = None, limit: int = 50) 
     f_<field>=value."""
     user, workspace = _actor(request)
     flt = parse_filter(request.GET)
-    page, types, statuses = selectors.item_rows(
+    page = selectors.item_rows(
         actor=user, workspace=workspace, flt=flt, cursor=cursor, page_size=limit
     )
-    modes = policies.field_modes_of_rows(
-        actor=user, workspace=workspace, rows=page.rows, item_types=types
-    )
-    items = [
-        _row(row, types[row["item_type_id"]], statuses[row["status_id"]], modes[row["id"]])
-        for row in page.rows
-    ]
+    modes = policies.field_modes_of_rows(actor=user, workspace=workspace, rows=page.rows)
+    items = [_row(row, modes[row["id"]]) for row in page.rows]
     return {"items": items, "next_cursor": page.next_cursor}
 
 

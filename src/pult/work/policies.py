@@ -144,24 +144,19 @@ def field_modes_many(
 
 
 def field_modes_of_rows(
-    *,
-    actor: User,
-    workspace: Workspace,
-    rows: list[dict[str, Any]],
-    item_types: dict[int, ItemType],
+    *, actor: User, workspace: Workspace, rows: list[dict[str, Any]]
 ) -> dict[int, dict[str, str]]:
-    """`field_modes_many` for plain rows (`work.selectors.item_rows`: each with `id`,
-    `item_type_id`, `status_id`, `requester_id` and `assignees` as (id, name) pairs)."""
+    """`field_modes_many` for the plain rows of `work.selectors.item_rows`."""
     return _modes_of_page(
         actor,
         workspace,
         [
             (
                 row["id"],
-                item_types[row["item_type_id"]],
-                row["status_id"],
-                row["requester_id"],
-                [pk for pk, _name in row["assignees"]],
+                row["item_type"],
+                row["status"].pk,
+                row["requester"]["id"] if row["requester"] else None,
+                [person["id"] for person in row["assignees"]],
             )
             for row in rows
         ],
@@ -171,7 +166,7 @@ def field_modes_of_rows(
 def _modes_of_page(
     actor: User,
     workspace: Workspace,
-    items: list[tuple[int, ItemType, int, int, list[int]]],
+    items: list[tuple[int, ItemType, int, int | None, list[int]]],
 ) -> dict[int, dict[str, str]]:
     """item id → modes, for (id, type, status id, requester id, assignee ids) of each
     item of a page."""

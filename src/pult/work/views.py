@@ -140,11 +140,13 @@ def item_list(request: WorkspaceRequest) -> HttpResponse:
     elif mode == "calendar":
         context |= _month(request, actor, flt)
     else:
-        context["page"] = selectors.item_list(
+        context["page"] = selectors.item_rows(
             actor=actor,
             workspace=request.workspace,
             flt=flt,
             cursor=parse_cursor(request.GET.get("after")),
+            item_types=context["item_types"],  # the filter's: spare reading them again
+            statuses=context["statuses"],
         )
     return render(request, "work/item_list.html", context)
 
