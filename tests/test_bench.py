@@ -267,6 +267,8 @@ def test_bench_end_to_end(settings: Any, tmp_path: Path, capsys: Any) -> None:
     assert len(data["worker_rss_mb"]) == 2
     assert all(0 < rss < 2000 for rss in data["worker_rss_mb"].values())
     assert "Budgets" in printed
+    assert all(0 < ms < 10_000 for ms in data["cpu_reference_ms"])
+    assert f"a fixed loop of plain Python took {data['cpu_reference_ms'][0]} ms" in printed
     # The run took out what it wrote: the next one measures the same seed.
     from pult.chat.models import Message
     from pult.core.bench.scenarios import MARKER

@@ -58,6 +58,20 @@ class BenchRun:
     warnings: list[str] = field(default_factory=list)
 
 
+def reference_loop_ms(rounds: int = 3) -> float:
+    """How long a fixed piece of pure Python takes on this machine now (best of a few
+    rounds): the same code runs at very different speeds on different machines, and on
+    one virtual machine from hour to hour, so a run's figures come with this one."""
+    best = float("inf")
+    for _round in range(rounds):
+        started = time.perf_counter()
+        total = 0
+        for number in range(1_000_000):
+            total += number
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
+
+
 def redis_answers(url: str) -> bool:
     import redis
 
@@ -122,6 +136,7 @@ def run(options: BenchOptions, say: Callable[[str], None]) -> BenchRun:
     from pult.api.services import api_token_create, api_token_revoke
 
     deadline = time.monotonic() + options.timeout
+    reference_at_start = reference_loop_ms()
     warnings: list[str] = []
     redis_url = options.redis_url
     if redis_url and not redis_answers(redis_url):
@@ -299,6 +314,7 @@ def run(options: BenchOptions, say: Callable[[str], None]) -> BenchRun:
         "postgresql": connection.pg_version if connection.vendor == "postgresql" else None,  # type: ignore[attr-defined]
         "cpus": os.cpu_count(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
+        "cpu_reference_ms": [reference_at_start, reference_loop_ms()],
         "timed_out": timed_out,
         "warnings": warnings,
     }

@@ -192,3 +192,11 @@ class Command(BaseCommand):
             _("Load average at start: %(load)s on %(cpus)s CPUs.")
             % {"load": " ".join(str(x) for x in meta["load_average"]), "cpus": meta["cpus"]}
         )
+        start, end = meta["cpu_reference_ms"]
+        self.stdout.write(
+            _(
+                "Machine speed: a fixed loop of plain Python took %(start)s ms at the start "
+                "and %(end)s ms at the end (lower is faster; compare runs by it)."
+            )
+            % {"start": start, "end": end}
+        )
