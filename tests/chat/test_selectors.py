@@ -49,6 +49,14 @@ def test_pages_and_cursors(desk: Desk) -> None:
     ] == public
 
 
+def test_an_item_the_reader_may_not_see_gives_no_messages(desk: Desk) -> None:
+    """Even handed an item object, the list checks the item's visibility itself."""
+    item = desk.submit()
+    _fill(desk, item, 3)
+    assert message_list(actor=desk.stranger, workspace=desk.workspace, item=item) == []
+    assert len(message_list(actor=desk.applicant, workspace=desk.workspace, item=item)) == 3
+
+
 @pytest.mark.parametrize("count", [3, 40])
 def test_query_count_is_flat(desk: Desk, count: int, django_assert_max_num_queries: Any) -> None:
     item = desk.submit()

@@ -23,23 +23,14 @@ PAGE_SIZE = 50  # newest first on the page; older ones load on demand (keyset)
 MAX_FILES = 5  # files per message; services.message_post enforces it
 
 
-def message_visible_to(
-    actor: User, workspace: Workspace, *, item: Item | None = None
-) -> QuerySet[Message]:
+def message_visible_to(actor: User, workspace: Workspace) -> QuerySet[Message]:
     """Messages of the items the actor may see, without internal notes unless they are
     staff, and only those the item type's visibility rules show the actor. Lists, the
-    socket, the API, exports and the activity feed all read through this.
-
-    With `item`, which the caller fetched through `item_visible_to`, the messages of that
-    item alone: the statement does not check the item's visibility a second time (on the
-    item page that check was a third of the cost of building and planning it)."""
+    socket, the API, exports and the activity feed all read through this."""
     messages = Message.objects.filter(workspace=workspace)
     if not actor.is_authenticated:
         return messages.none()
-    if item is not None:
-        messages = messages.filter(item=item)
-    else:
-        messages = messages.filter(item_id__in=item_visible_to(actor, workspace).values("pk"))
+    messages = messages.filter(item_id__in=item_visible_to(actor, workspace).values("pk"))
     if not policies.can_see_internal_notes(actor, workspace):
         messages = messages.filter(internal=False)
     return messages.filter(_shown_by_rules(actor, workspace))
@@ -128,8 +119,8 @@ def message_list(
     (older than `before_id` when given), or those newer than `after_id` (catch-up after a
     reconnect, oldest first). Keyset on (created_at, id) over the index `message_item_time`;
     a cursor the actor may not see is ignored. Three queries at most (cursor, page, files),
-    whatever the length. The caller fetched `item` through its visibility selector."""
-    messages = message_visible_to(actor, workspace, item=item)
+    whatever the length."""
+    messages = message_visible_to(actor, workspace).filter(item=item)
     cursor_id = after_id if after_id is not None else before_id
     cursor = messages.filter(pk=cursor_id).first() if cursor_id is not None else None
     if after_id is not None:
@@ -145,9 +136,8 @@ def message_list(
 
 def message_export_rows(*, actor: User, workspace: Workspace, item: Item) -> Iterator[Message]:
     """Every message of one item's chat the actor may see (the same `message_visible_to`
-    as the page, so an export never shows more), oldest first, streamed by chunks. The
-    caller fetched `item` through its visibility selector."""
-    messages = message_visible_to(actor, workspace, item=item)
+    as the page, so an export never shows more), oldest first, streamed by chunks."""
+    messages = message_visible_to(actor, workspace).filter(item=item)
     # A prefetch on .iterator() runs once per chunk: flat, whatever the length.
     return _for_display(messages).order_by("created_at", "id").iterator(chunk_size=500)
 
