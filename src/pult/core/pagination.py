@@ -6,6 +6,7 @@ last row shown, so the next page is one index range scan, never an OFFSET.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -39,25 +40,23 @@ parse_cursor = parse_positive_int
 
 def keyset_page(queryset: QuerySet[M], *, cursor: int | None, page_size: int = 50) -> KeysetPage[M]:
     """Rows with id below the cursor, newest first; ids grow with time in every table."""
-    page_size = max(1, min(page_size, 200))
-    rows = list(_below(queryset, cursor).order_by("-pk")[: page_size + 1])
-    has_more = len(rows) > page_size
-    rows = rows[:page_size]
-    return KeysetPage(rows=rows, next_cursor=rows[-1].pk if has_more else None, page_size=page_size)
+    return _keyset(queryset, cursor, page_size, lambda row: row.pk)
 
 
 def keyset_values(
     queryset: QuerySet[Any, dict[str, Any]], *, cursor: int | None, page_size: int = 50
 ) -> KeysetPage[dict[str, Any]]:
     """`keyset_page` of a `values()` query (its rows must include "id")."""
+    return _keyset(queryset, cursor, page_size, lambda row: row["id"])
+
+
+def _keyset(
+    queryset: QuerySet[Any, R], cursor: int | None, page_size: int, id_of: Callable[[R], int]
+) -> KeysetPage[R]:
     page_size = max(1, min(page_size, 200))
-    rows = list(_below(queryset, cursor).order_by("-pk")[: page_size + 1])
-    has_more = len(rows) > page_size
+    if cursor is not None:
+        queryset = queryset.filter(pk__lt=cursor)
+    rows = list(queryset.order_by("-pk")[: page_size + 1])
+    more = len(rows) > page_size
     rows = rows[:page_size]
-    return KeysetPage(
-        rows=rows, next_cursor=rows[-1]["id"] if has_more else None, page_size=page_size
-    )
-
-
-def _below(queryset: QuerySet[Any, Any], cursor: int | None) -> QuerySet[Any, Any]:
-    return queryset.filter(pk__lt=cursor) if cursor is not None else queryset
+    return KeysetPage(rows=rows, next_cursor=id_of(rows[-1]) if more else None, page_size=page_size)

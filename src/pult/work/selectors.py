@@ -252,33 +252,17 @@ def _in_bulk(model: type[M], ids: set[int], held: Iterable[M]) -> dict[int, M]:
 
 def row_of(item: Item) -> dict[str, Any]:
     """One item as a row of `item_rows`, from the model (with its relations loaded)."""
-    outlet, client, contract, manager = item.outlet, item.client, item.contract, item.manager
-    columns = {
-        "id": item.pk,
-        "number": item.number,
-        "title": item.title,
-        "urgent_at": item.urgent_at,
-        "values": item.values,
-        "submitted_at": item.submitted_at,
-        "start_at": item.start_at,
-        "due_at": item.due_at,
-        "started_at": item.started_at,
-        "closed_at": item.closed_at,
-        "requester_id": item.requester_id,
-        "requester__full_name": item.requester.full_name,
-        "outlet_id": item.outlet_id,
-        "outlet__brand__name": outlet.brand.name if outlet else None,
-        "outlet__city": outlet.city if outlet else None,
-        "outlet__number": outlet.number if outlet else None,
-        "client_id": item.client_id,
-        "client__name": client.name if client else None,
-        "contract_id": item.contract_id,
-        "contract__number": contract.number if contract else None,
-        "manager_id": item.manager_id,
-        "manager__full_name": manager.full_name if manager else None,
-    }
+
+    def column(path: str) -> Any:  # "outlet__brand__name": item.outlet.brand.name or None
+        value: Any = item
+        for name in path.split("__"):
+            if value is None:
+                return None
+            value = getattr(value, name)
+        return value
+
     people = [{"id": u.pk, "full_name": u.full_name} for u in item.assignees.all()]
-    return _row(columns, item.item_type, item.status, people)
+    return _row({c: column(c) for c in _ROW_COLUMNS}, item.item_type, item.status, people)
 
 
 def _row(
