@@ -115,6 +115,70 @@ def test_every_specialist_has_one_row_in_the_readers_language(
     assert '<td class="num" data-col="overdue">50\u00a0% <span class="muted">(2)</span>' in html
 
 
+def _specialists(html: str) -> list[str]:
+    return re.findall(r'<tr data-specialist="(\d+)">', html)
+
+
+def test_the_specialists_table_is_ordered_by_the_column_chosen(
+    history: History, client: Client
+) -> None:
+    """Dasha: 1 done, 1 open, 10 h, 0 % overdue; Dima: 3 done, 1 open, 2 days, 50 %."""
+    desk = history.desk
+    dasha, dima = str(desk.designer2.pk), str(desk.designer.pk)
+    login(client, history.head)
+    orders = {
+        "": [dasha, dima],  # by name
+        "-name": [dima, dasha],
+        "-done": [dima, dasha],
+        "done": [dasha, dima],
+        "-open": [dasha, dima],  # equal figures stay in name order
+        "open": [dasha, dima],
+        "median": [dasha, dima],
+        "-median": [dima, dasha],
+        "-overdue": [dima, dasha],
+        "nonsense": [dasha, dima],  # an order no link gives: by name
+    }
+    for order, expected in orders.items():
+        html = client.get(URL, {**PERIOD, "sort": order}).content.decode()
+        assert _specialists(html) == expected, order
+
+    html = client.get(URL, {**PERIOD, "sort": "-done"}).content.decode()
+    heading = re.search(r'<th scope="col" class="num" aria-sort="descending">(.*?)</th>', html)
+    assert heading and 'data-sort="done"' in heading.group(1)
+    # Its link turns the order round; another column's starts with the largest figure.
+    assert "sort=done#specialists" in heading.group(1).replace("&amp;", "&")
+    assert re.search(r'href="\?[^"]*sort=-median#specialists" data-sort="median"', html)
+    assert re.search(r'href="\?[^"]*sort=name#specialists" data-sort="name"', html)
+    # The export has every row in the same order.
+    rows = _csv(client.get(EXPORT, {**PERIOD, "table": "specialists", "sort": "-done"}))
+    assert [r[0] for r in rows[1:]] == ["Dima Designer", "Dasha Designer"]
+
+
+def test_the_specialists_table_comes_in_pages(
+    history: History, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pult.reports import selectors
+
+    monkeypatch.setattr(selectors, "SPECIALISTS_PER_PAGE", 1)
+    desk = history.desk
+    dasha, dima = str(desk.designer2.pk), str(desk.designer.pk)
+    login(client, history.head)
+    first = client.get(URL, PERIOD).content.decode()
+    assert _specialists(first) == [dasha]
+    assert "Page 1 of 2 · 2 specialists" in _text(first.encode())
+    link = re.search(r'<a class="btn btn-small" rel="next" href="\?([^"#]*)#specialists"', first)
+    assert link and 'rel="prev"' not in first
+    second = client.get(URL + "?" + link.group(1).replace("&amp;", "&")).content.decode()
+    assert _specialists(second) == [dima]
+    assert _row(second, "data-specialist", dima) == "Dima Designer 3 1 2.0 days 50% (2)"
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    # Ordered, then cut into pages: the most done first.
+    assert _specialists(client.get(URL, {**PERIOD, "sort": "-done"}).content.decode()) == [dima]
+    # A page past the end shows the last one; one that is not a number, the first.
+    assert _specialists(client.get(URL, {**PERIOD, "page": "9"}).content.decode()) == [dima]
+    assert _specialists(client.get(URL, {**PERIOD, "page": "x"}).content.decode()) == [dasha]
+
+
 def test_defaults_without_parameters(history: History, client: Client) -> None:
     login(client, history.head)
     response = client.get(URL)

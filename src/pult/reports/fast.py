@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +28,7 @@ from pult.work.models import Item, Status, StatusCategory
 
 if TYPE_CHECKING:
     from pult.accounts.models import User, Workspace
-    from pult.reports.selectors import Statistics, StatsFilters
+    from pult.reports.selectors import SpecialistTable, Statistics, StatsFilters
 
 # Every branch reads the index `reports_statscell_counts` alone (index-only scans: the
 # rows are spread over the heap). The outlets' rows are summed once per (brand, city),
@@ -192,7 +192,12 @@ def _overdue_today(
 
 
 def statistics(
-    *, actor: User, workspace: Workspace, filters: StatsFilters, now: datetime
+    *,
+    actor: User,
+    workspace: Workspace,
+    filters: StatsFilters,
+    now: datetime,
+    table: SpecialistTable | None = None,
 ) -> Statistics | None:
     """The page's figures from the rollup, or None when the live path must answer."""
     from pult.reports import selectors as s
@@ -257,7 +262,30 @@ def statistics(
     overdue_now = sum(g.overdue_open for g in brands) + overdue.total
 
     scope: dict[str, Any] = {"actor": actor, "workspace": workspace, "filters": filters}
+    table = table or s.SpecialistTable()
+    if filtered:
+        everyone = s.specialist_stats(**scope, now=now)
+    else:
+        people.sort()
+        everyone = [
+            s.SpecialistRow(
+                user_id=user,
+                name=name,
+                done=done_,
+                open_now=open_,
+                median_lead=None,  # below, for the rows that need it
+                overdue=s.Share(late_ + overdue_open + overdue.people[user], done_ + open_),
+            )
+            for _rank, user, name, done_, late_, open_, overdue_open in people
+        ]
+        if table.column != "median":
+            # A median costs a histogram read: only the page's specialists need theirs.
+            page, _table = s.specialist_page(s.specialist_order(everyone, table.order), table)
+            bands = {r.user_id: bands[r.user_id] for r in page}
     medians = _medians(s, filters, scope, now, bands=None if filtered else bands)
+    if not filtered:
+        everyone = [replace(r, median_lead=medians.get(r.user_id)) for r in everyone]
+    specialists, table = s.specialist_page(s.specialist_order(everyone, table.order), table)
     summary = s.Summary(
         filed=filed,
         done=done,
@@ -276,21 +304,8 @@ def statistics(
         ]
 
     if filtered:
-        specialists = s.specialist_stats(**scope, now=now)
         status_rows = s.status_counts(**scope)
     else:
-        people.sort()
-        specialists = [
-            s.SpecialistRow(
-                user_id=user,
-                name=name,
-                done=done_,
-                open_now=open_,
-                median_lead=medians.get(user),
-                overdue=s.Share(late_ + overdue_open + overdue.people[user], done_ + open_),
-            )
-            for _rank, user, name, done_, late_, open_, overdue_open in people
-        ]
         status_rows = [
             s.StatusCount(status, statuses.get(status.pk, 0))
             for status in Status.objects.filter(item_type=filters.item_type).order_by(
@@ -309,6 +324,8 @@ def statistics(
         brands=groups(brands, overdue.brands),
         cities=groups(cities, overdue.cities),
         weeks=[s.WeekRow(w, weeks[w][0], weeks[w][1]) for w in filters.period.weeks()],
+        specialist_table=table,
+        specialist_count=len(everyone),
     )
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, cast
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 
 TOP_GROUPS = 20
 DEFAULT_WEEKS = 12
+SPECIALISTS_PER_PAGE = 50
 
 
 # --- Filters ---------------------------------------------------------------------
@@ -306,6 +307,65 @@ class SpecialistRow:
     overdue: Share  # of the items done in the period or open now
 
 
+# Columns the per-specialist table can be ordered by, and each one's figure; "-" before
+# a column's name orders it the other way round (largest first).
+_SPECIALIST_FIGURES: dict[str, Callable[[SpecialistRow], Any]] = {
+    "done": lambda r: r.done,
+    "open": lambda r: r.open_now,
+    "median": lambda r: r.median_lead,
+    "overdue": lambda r: r.overdue.ratio,
+}
+SPECIALIST_COLUMNS = ("name", *_SPECIALIST_FIGURES)
+
+
+@dataclass(frozen=True)
+class SpecialistTable:
+    """The part of the per-specialist table a page shows: its order and page number."""
+
+    order: str = "name"  # a column, or "-" and a column
+    page: int = 1
+
+    @classmethod
+    def parse(cls, order: str | None, page: str | None) -> SpecialistTable:
+        """From the page's parameters; an unknown order or page is the first one, as a
+        link would never give it."""
+        if (order or "").lstrip("-") not in SPECIALIST_COLUMNS:
+            order = "name"
+        number = int(page) if page and page.isdigit() else 1
+        return cls(order or "name", max(1, min(number, 10_000)))
+
+    @property
+    def column(self) -> str:
+        return self.order.lstrip("-")
+
+    @property
+    def descending(self) -> bool:
+        return self.order.startswith("-")
+
+
+def specialist_order(rows: list[SpecialistRow], order: str) -> list[SpecialistRow]:
+    """The rows (given in name order, the database's collation) in the table's order.
+    Equal figures stay in name order; a row without the figure (no median, nothing to
+    count) comes last either way."""
+    column, descending = order.lstrip("-"), order.startswith("-")
+    if column not in _SPECIALIST_FIGURES:
+        return rows[::-1] if descending else list(rows)
+    figure = _SPECIALIST_FIGURES[column]
+    known = sorted((r for r in rows if figure(r) is not None), key=figure, reverse=descending)
+    return known + [r for r in rows if figure(r) is None]
+
+
+def specialist_page(
+    rows: list[SpecialistRow], table: SpecialistTable
+) -> tuple[list[SpecialistRow], SpecialistTable]:
+    """The rows of the table's page, and the table with the page number brought within
+    the pages there are."""
+    pages = max(1, -(-len(rows) // SPECIALISTS_PER_PAGE))
+    table = SpecialistTable(table.order, min(table.page, pages))
+    start = (table.page - 1) * SPECIALISTS_PER_PAGE
+    return rows[start : start + SPECIALISTS_PER_PAGE], table
+
+
 def specialist_stats(
     *, actor: User, workspace: Workspace, filters: StatsFilters, now: datetime | None = None
 ) -> list[SpecialistRow]:
@@ -458,10 +518,16 @@ def weekly_trend(*, actor: User, workspace: Workspace, filters: StatsFilters) ->
 class Statistics:
     summary: Summary
     statuses: list[StatusCount]
-    specialists: list[SpecialistRow]
+    specialists: list[SpecialistRow]  # the table's page, in its order
     brands: list[GroupRow]
     cities: list[GroupRow]
     weeks: list[WeekRow]
+    specialist_table: SpecialistTable = SpecialistTable()
+    specialist_count: int = 0  # on every page
+
+    @property
+    def specialist_pages(self) -> int:
+        return max(1, -(-self.specialist_count // SPECIALISTS_PER_PAGE))
 
     @property
     def is_empty(self) -> bool:
@@ -470,25 +536,38 @@ class Statistics:
 
 
 def statistics_get(
-    *, actor: User, workspace: Workspace, filters: StatsFilters, now: datetime | None = None
+    *,
+    actor: User,
+    workspace: Workspace,
+    filters: StatsFilters,
+    now: datetime | None = None,
+    table: SpecialistTable | None = None,
 ) -> Statistics:
-    """The statistics page's figures: a fixed number of queries, whatever the data size.
+    """The statistics page's figures: a fixed number of queries, whatever the data size,
+    and one page of the per-specialist table (`table`: its order and page).
 
     From the rollup when it applies (`fast.py`: a reader who sees every item, on
     PostgreSQL, once `pult stats_rebuild` has run), else computed live from the items.
     """
     now = now or timezone.now()
+    table = table or SpecialistTable()
     from pult.reports import fast
 
-    rolled = fast.statistics(actor=actor, workspace=workspace, filters=filters, now=now)
+    rolled = fast.statistics(
+        actor=actor, workspace=workspace, filters=filters, now=now, table=table
+    )
     if rolled is not None:
         return rolled
     scope: dict[str, Any] = {"actor": actor, "workspace": workspace, "filters": filters}
+    everyone = specialist_stats(**scope, now=now)
+    specialists, table = specialist_page(specialist_order(everyone, table.order), table)
     return Statistics(
         summary=summary_get(**scope, now=now),
         statuses=status_counts(**scope),
-        specialists=specialist_stats(**scope, now=now),
+        specialists=specialists,
         brands=brand_stats(**scope, now=now),
         cities=city_stats(**scope, now=now),
         weeks=weekly_trend(**scope),
+        specialist_table=table,
+        specialist_count=len(everyone),
     )

@@ -13,13 +13,14 @@ from django.shortcuts import render
 from django.utils import formats
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from pult.core.http import WorkspaceRequest
 from pult.core.views import permission_required
 from pult.reports import charts, selectors
 from pult.reports.forms import StatisticsFilterForm
 from pult.reports.permissions import VIEW_STATISTICS
-from pult.reports.selectors import GroupRow, SpecialistRow, Statistics
+from pult.reports.selectors import GroupRow, SpecialistRow, SpecialistTable, Statistics
 
 
 def _week_label(row: selectors.WeekRow) -> str:
@@ -48,6 +49,43 @@ def _charts(stats: Statistics) -> dict[str, str]:
     return {"weeks": weeks, "statuses": statuses}
 
 
+# The per-specialist table's columns: (order key, heading, a figure: largest first).
+_SPECIALIST_COLUMNS = (
+    ("name", _lazy("Specialist"), False),
+    ("done", _lazy("Done in the period"), True),
+    ("open", _lazy("Open now"), True),
+    ("median", _lazy("Median lead time"), True),
+    ("overdue", _lazy("Overdue"), True),
+)
+
+
+def _specialist_headings(query: dict[str, str], table: SpecialistTable) -> list[dict[str, Any]]:
+    """Each heading's link orders the table by its column, from the first page: the
+    other way round when it already does, else A–Z for names and largest first for
+    figures. `aria_sort` tells a screen reader the current order."""
+    headings = []
+    for column, label, figure in _SPECIALIST_COLUMNS:
+        current = table.column == column
+        if current:
+            order = column if table.descending else f"-{column}"
+        else:
+            order = f"-{column}" if figure else column
+        headings.append(
+            {
+                "column": column,
+                "label": label,
+                "figure": figure,
+                "href": "?" + urlencode({**query, "sort": order}),
+                "aria_sort": ("descending" if table.descending else "ascending") if current else "",
+            }
+        )
+    return headings
+
+
+def _specialist_table(request: WorkspaceRequest) -> SpecialistTable:
+    return SpecialistTable.parse(request.GET.get("sort"), request.GET.get("page"))
+
+
 @permission_required(VIEW_STATISTICS)
 def statistics(request: WorkspaceRequest) -> HttpResponse:
     form = StatisticsFilterForm(request.GET, workspace=request.workspace)
@@ -56,14 +94,26 @@ def statistics(request: WorkspaceRequest) -> HttpResponse:
         return render(request, "reports/statistics.html", context, status=400)
     filters = form.filters()
     stats = selectors.statistics_get(
-        actor=request.user, workspace=request.workspace, filters=filters
+        actor=request.user,
+        workspace=request.workspace,
+        filters=filters,
+        table=_specialist_table(request),
     )
     query = form.query()
+    table = stats.specialist_table
+    sorted_query = {**query, "sort": table.order}
     context.update(
         stats=stats,
         filters=filters,
         charts=_charts(stats),
-        export_specialists=urlencode({**query, "table": "specialists"}),
+        specialist_headings=_specialist_headings(query, table),
+        previous_page=urlencode({**sorted_query, "page": str(table.page - 1)})
+        if table.page > 1
+        else "",
+        next_page=urlencode({**sorted_query, "page": str(table.page + 1)})
+        if table.page < stats.specialist_pages
+        else "",
+        export_specialists=urlencode({**sorted_query, "table": "specialists"}),
         export_brands=urlencode({**query, "table": "brands"}),
         export_cities=urlencode({**query, "table": "cities"}),
     )
@@ -130,7 +180,8 @@ def statistics_export(request: WorkspaceRequest) -> HttpResponse:
     }
     lines: Iterable[list[object]]
     if table == "specialists":
-        lines = _specialist_rows(selectors.specialist_stats(**scope))
+        rows = selectors.specialist_stats(**scope)
+        lines = _specialist_rows(selectors.specialist_order(rows, _specialist_table(request).order))
     elif table == "brands":
         lines = _group_rows(_("Brand"), _("No outlet"))(selectors.brand_stats(**scope))
     else:
