@@ -149,6 +149,9 @@ def test_the_specialists_table_is_ordered_by_the_column_chosen(
     assert "sort=done#specialists" in heading.group(1).replace("&amp;", "&")
     assert re.search(r'href="\?[^"]*sort=-median#specialists" data-sort="median"', html)
     assert re.search(r'href="\?[^"]*sort=name#specialists" data-sort="name"', html)
+    # Other filters keep the order; a new period starts from the first page.
+    assert '<input type="hidden" name="sort" value="-done">' in html
+    assert 'name="page"' not in html
     # The export has every row in the same order.
     rows = _csv(client.get(EXPORT, {**PERIOD, "table": "specialists", "sort": "-done"}))
     assert [r[0] for r in rows[1:]] == ["Dima Designer", "Dasha Designer"]
