@@ -61,3 +61,18 @@ def test_specialist_rows_are_written_as_each_figure_alone(
         "overdue": "—",
         "overdue_part": "0",
     }
+
+
+@pytest.mark.parametrize(
+    ("share", "shown"),
+    [
+        (Share(2, 3), "67%"),  # 66.67: rounded, not cut
+        (Share(1, 3), "33%"),
+        (Share(1, 200), "1%"),  # 0.5: half up
+        (Share(1999, 2000), "100%"),  # 99.95
+        (Share(0, 5), "0%"),
+    ],
+)
+def test_percentages_are_rounded(share: Share, shown: str) -> None:
+    with translation.override("en"):
+        assert reports_format.percent(share) == shown

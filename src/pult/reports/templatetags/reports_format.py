@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils import formats, numberformat, translation
@@ -41,8 +42,11 @@ class _Figures:
         )
 
     def number(self, value: float, decimals: int) -> str:
+        # Rounded half up first: Django's formatting cuts the digits it does not show
+        # (two thirds would read "66%").
+        rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
         return numberformat.format(
-            value,
+            rounded,
             self.decimal_separator,
             decimals,
             self.grouping,
