@@ -355,13 +355,16 @@ def specialist_order(rows: list[SpecialistRow], order: str) -> list[SpecialistRo
     return known + [r for r in rows if figure(r) is None]
 
 
+def specialist_page_count(rows: int) -> int:
+    return max(1, -(-rows // SPECIALISTS_PER_PAGE))
+
+
 def specialist_page(
     rows: list[SpecialistRow], table: SpecialistTable
 ) -> tuple[list[SpecialistRow], SpecialistTable]:
     """The rows of the table's page, and the table with the page number brought within
     the pages there are."""
-    pages = max(1, -(-len(rows) // SPECIALISTS_PER_PAGE))
-    table = SpecialistTable(table.order, min(table.page, pages))
+    table = SpecialistTable(table.order, min(table.page, specialist_page_count(len(rows))))
     start = (table.page - 1) * SPECIALISTS_PER_PAGE
     return rows[start : start + SPECIALISTS_PER_PAGE], table
 
@@ -527,7 +530,7 @@ class Statistics:
 
     @property
     def specialist_pages(self) -> int:
-        return max(1, -(-self.specialist_count // SPECIALISTS_PER_PAGE))
+        return specialist_page_count(self.specialist_count)
 
     @property
     def is_empty(self) -> bool:
