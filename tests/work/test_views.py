@@ -86,7 +86,8 @@ def test_urgent_moves_a_request_ahead_of_mine(client: Client, desk: Desk) -> Non
     assert mine.reference in rows and "1 ahead of yours" in rows
     _as(client, desk.applicant)
     response = client.post(reverse("work:item_urgent", args=[mine.pk]), {"urgent": "1"})
-    assert response.status_code == 302
+    assert response.status_code == 403
+    assert "Only the head marks requests urgent." in response.content.decode()
     mine.refresh_from_db()
     assert mine.urgent_at is None  # only the head marks urgent
 
@@ -117,11 +118,10 @@ def test_designer_takes_next_and_steps_through(client: Client, desk: Desk) -> No
     assert 'data-status="in_progress"' in page and 'data-step="ask_clarification"' in page
     assert "Needs: a deliverable file" in page  # "Complete" is shown disabled, saying why
     refused = client.post(reverse("work:item_step", args=[item.pk, "ask_clarification"]), {})
-    assert refused.status_code == 302
+    assert refused.status_code == 400  # the page again, saying what is missing
+    assert "This step needs: a comment." in refused.content.decode()
     item.refresh_from_db()
     assert item.status.key == "in_progress"
-    messages = client.get(reverse("work:item_detail", args=[item.pk])).content.decode()
-    assert "This step needs: a comment." in messages
     client.post(
         reverse("work:item_step", args=[item.pk, "ask_clarification"]),
         {"comment": "Which logo?"},

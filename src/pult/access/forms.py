@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pult.access.catalogue import permission_groups
+from pult.core.forms import Form
 
 
-class RoleForm(forms.Form):
+class RoleForm(Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
     codes = forms.MultipleChoiceField(

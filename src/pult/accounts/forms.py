@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pult.access.models import Role
 from pult.accounts.models import TIME_ZONE_CHOICES, Department, Workspace
+from pult.core.forms import Form
 
 
 class LoginForm(AuthenticationForm):
@@ -26,7 +27,7 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
@@ -49,7 +50,7 @@ class ProfileForm(forms.Form):
         return phone
 
 
-class _DepartmentAndRolesForm(forms.Form):
+class _DepartmentAndRolesForm(Form):
     """Department and roles offered from the current workspace only."""
 
     department = forms.ModelChoiceField(
@@ -86,11 +87,11 @@ class MemberEditForm(_DepartmentAndRolesForm):
     is_active = forms.BooleanField(label=_("Has access to this workspace"), required=False)
 
 
-class DepartmentForm(forms.Form):
+class DepartmentForm(Form):
     name = forms.CharField(label=_("Name"), max_length=200)
 
 
-class WorkspaceForm(forms.Form):
+class WorkspaceForm(Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     slug = forms.SlugField(
         label=_("Short name"),

@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+from typing import NamedTuple
+
 from django.db.models import Q, QuerySet
 
 from pult.accounts import policies
 from pult.accounts.models import Department, Membership, User, Workspace
 from pult.core.exceptions import NotFound
 from pult.core.pagination import KeysetPage, keyset_page
+
+
+class Person(NamedTuple):
+    """A person as a select offers them."""
+
+    pk: int
+    full_name: str
+
+
+def people_for_choice(rows: Iterable[tuple[int, str, str]]) -> list[Person]:
+    """(id, full name, e-mail) rows as a select shows them: a name that two of them
+    share carries each one's e-mail, so choosing between namesakes (or someone who took
+    a colleague's name) is never a guess."""
+    rows = list(rows)
+    shared = Counter(name.casefold() for _pk, name, _email in rows)
+    return [
+        Person(pk, f"{name} ({email})" if shared[name.casefold()] > 1 else name)
+        for pk, name, email in rows
+    ]
 
 
 def membership_visible_to(actor: User, workspace: Workspace) -> QuerySet[Membership]:

@@ -24,6 +24,7 @@ from pult.api.services import api_token_create, api_token_revoke
 from pult.core.exceptions import DomainError, NotFound
 from pult.core.http import WorkspaceRequest
 from pult.core.pagination import parse_cursor
+from pult.core.params import id_or_none
 from pult.core.views import apply_domain_error, workspace_required
 
 
@@ -158,11 +159,12 @@ def language_set(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def workspace_switch(request: WorkspaceRequest) -> HttpResponse:
+    workspace_id = id_or_none(request.POST.get("workspace"))
+    if workspace_id is None:
+        raise Http404
     try:
-        workspace = services.workspace_switch(
-            actor=_user(request), workspace_id=int(request.POST.get("workspace", "0") or 0)
-        )
-    except (NotFound, ValueError) as error:
+        workspace = services.workspace_switch(actor=_user(request), workspace_id=workspace_id)
+    except NotFound as error:
         raise Http404 from error
     messages.success(request, _("Switched to %(name)s.") % {"name": workspace.name})
     return redirect("ui:home")

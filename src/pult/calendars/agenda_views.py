@@ -22,6 +22,7 @@ from pult.calendars import forms, reminders
 from pult.calendars.ical import calendar_text
 from pult.core.exceptions import DomainError, NotFound
 from pult.core.http import WorkspaceRequest
+from pult.core.params import day_or_none
 from pult.core.views import workspace_required
 
 VIEWS = ("day", "week", "month")
@@ -57,10 +58,7 @@ def agenda(request: WorkspaceRequest) -> HttpResponse:
     if view not in VIEWS:
         view = "week"
     today = timezone.localdate()
-    try:
-        day = date.fromisoformat(request.GET.get("date", "")) if request.GET.get("date") else today
-    except ValueError:
-        day = today
+    day = day_or_none(request.GET.get("date")) or today
     since, until, previous, following = _range(view, day)
     entries = selectors.agenda_entries(
         actor=actor, workspace=request.workspace, since=since, until=until

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pult.calendars.models import NOTE_MAX_LENGTH, TEXT_MAX_LENGTH, CalendarException
+from pult.core.forms import Form
 
 
 def parse_periods(text: str) -> list[list[str]]:
@@ -26,7 +27,7 @@ def periods_text(periods: list[list[str]] | list[tuple[object, object]]) -> str:
     )
 
 
-class HoursForm(forms.Form):
+class HoursForm(Form):
     hours = forms.CharField(
         label=_("Working hours"),
         required=False,
@@ -35,7 +36,7 @@ class HoursForm(forms.Form):
     )
 
 
-class ExceptionForm(forms.Form):
+class ExceptionForm(Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("Kind of day"), choices=CalendarException.Kind.choices)
     hours = forms.CharField(
@@ -47,11 +48,11 @@ class ExceptionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=NOTE_MAX_LENGTH)
 
 
-class YearForm(forms.Form):
+class YearForm(Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
 
 
-class ReminderForm(forms.Form):
+class ReminderForm(Form):
     text = forms.CharField(label=_("Remind me to"), max_length=TEXT_MAX_LENGTH)
     at = forms.DateTimeField(
         label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})

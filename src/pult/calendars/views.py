@@ -21,6 +21,7 @@ from pult.calendars.permissions import MANAGE_CALENDARS
 from pult.calendars.selectors import default_calendar
 from pult.core.exceptions import DomainError
 from pult.core.http import WorkspaceRequest
+from pult.core.params import day_or_none
 from pult.core.views import permission_required
 
 
@@ -123,10 +124,9 @@ def exception_set(request: WorkspaceRequest) -> HttpResponse:
 @require_POST
 @permission_required(MANAGE_CALENDARS)
 def exception_clear(request: WorkspaceRequest, day: str) -> HttpResponse:
-    try:
-        parsed = date.fromisoformat(day)
-    except ValueError as error:
-        raise Http404 from error
+    parsed = day_or_none(day)
+    if parsed is None:
+        raise Http404
     services.calendar_exception_clear(
         actor=_actor(request),
         workspace=request.workspace,

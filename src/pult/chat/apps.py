@@ -8,3 +8,7 @@ class ChatConfig(AppConfig):
 
     def ready(self) -> None:
         from pult.chat import events  # noqa: F401  registers event kinds and feed visibility
+        from pult.chat.selectors import message_file_audience
+        from pult.documents.registry import register_attachment_audience
+
+        register_attachment_audience("chat.message_files", message_file_audience)

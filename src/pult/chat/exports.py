@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pult.chat.models import Message
-from pult.work.exports import _Echo, _safe
+from pult.core.text import spreadsheet_cell
+from pult.work.exports import _Echo
 
 
 def chat_csv_response(rows: Iterable[Message], *, filename: str) -> StreamingHttpResponse:
@@ -23,7 +24,7 @@ def chat_csv_response(rows: Iterable[Message], *, filename: str) -> StreamingHtt
 
     def lines() -> Iterator[str]:
         yield "\ufeff"  # Excel opens UTF-8 CSV correctly only with a BOM
-        yield writer.writerow(header)
+        yield writer.writerow([spreadsheet_cell(cell) for cell in header])
         for message in rows:
             cells = [
                 timezone.localtime(message.created_at, zone).strftime("%Y-%m-%d %H:%M"),
@@ -32,7 +33,7 @@ def chat_csv_response(rows: Iterable[Message], *, filename: str) -> StreamingHtt
                 message.body,
                 ", ".join(f.original_name for f in message.attachments.all()),
             ]
-            yield writer.writerow([_safe(cell) for cell in cells])
+            yield writer.writerow([spreadsheet_cell(cell) for cell in cells])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from pult.chat.services import MAX_BODY
+from pult.core.forms import Form
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -28,7 +29,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class MessageForm(forms.Form):
+class MessageForm(Form):
     body = forms.CharField(
         label=_("Message"),
         max_length=MAX_BODY,

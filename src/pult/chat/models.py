@@ -25,8 +25,8 @@ class Message(models.Model):
     created_at = models.DateTimeField(_("written"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
     # Files shared in the conversation (at most MAX_FILES, see services.message_post).
-    # They are ordinary source files of the item, so they also show in its Files panel
-    # and are visible to everyone who sees the item; that is why notes carry none.
+    # They are source files of the item, shown in its Files panel, but only to those who
+    # may read the message (selectors.message_file_audience); notes carry none.
     attachments = models.ManyToManyField(
         "documents.Attachment", blank=True, related_name="messages", verbose_name=_("files")
     )

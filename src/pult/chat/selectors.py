@@ -63,6 +63,17 @@ def _shown_by_rules(actor: User, workspace: Workspace) -> Q:
     return Q(~Exists(rules_of_type)) | Q(author=actor) | Q(Exists(shown))
 
 
+def message_file_audience(actor: User, workspace: Workspace) -> Q:
+    """A file sent with a message is seen by whoever sees that message, and only by them:
+    the condition on Attachment rows that `documents.selectors.attachment_visible_to`
+    applies (registered in `ChatConfig.ready`). Files sent with no message are left to
+    the item's rule. Two correlated EXISTS over the message-file table's attachment
+    index; no extra query."""
+    carried = Message.attachments.through.objects.filter(attachment_id=OuterRef("pk"))
+    seen = carried.filter(message__in=message_visible_to(actor, workspace).values("pk"))
+    return ~Q(Exists(carried)) | Q(Exists(seen))
+
+
 def message_readable_by(message: Message, user_id: int) -> bool:
     """Whether this person (an active member) may read the message: for recipients."""
     from pult.accounts.models import User
@@ -75,8 +86,8 @@ def message_readable_by(message: Message, user_id: int) -> bool:
 
 def _with_files(messages: QuerySet[Message]) -> QuerySet[Message]:
     # Files in one more query for the whole page, in the order they were sent. A file
-    # shares its message's item, so whoever sees the message may download it
-    # (documents.selectors.attachment_visible_to).
+    # has its message's audience, so whoever sees the message may download it
+    # (message_file_audience).
     files = Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
     return messages.select_related("author").prefetch_related(files)
 

@@ -3,7 +3,6 @@ socket and any future API all come through it."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING
@@ -18,6 +17,7 @@ from pult.chat.events import INTERNAL_NOTE_POSTED, MESSAGE_POSTED
 from pult.chat.models import Message, MessageRead
 from pult.chat.selectors import MAX_FILES, message_visible_to
 from pult.core.exceptions import DomainError, Forbidden, NotFound
+from pult.core.text import printable
 from pult.documents.models import Attachment, AttachmentKind
 from pult.documents.services import attachment_add
 from pult.work.selectors import item_visible_to
@@ -29,16 +29,15 @@ if TYPE_CHECKING:
     from pult.work.models import Item
 
 MAX_BODY = 10_000
-# Control characters other than tab and newline: PostgreSQL refuses NUL in text, and the
-# rest only ever arrive by accident or to spoof what others see.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def clean_body(body: str) -> str:
-    """Plain text as it will be stored: newlines normalised, control characters dropped,
-    outer blank space stripped. HTML stays text; templates escape it when rendering."""
+    """Plain text as it will be stored: newlines normalised, control characters dropped
+    and a broken surrogate replaced (the socket and the API hand text over as the
+    client sent it; the forms refuse both), outer blank space stripped. HTML stays text;
+    templates escape it when rendering."""
     body = body.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", body).strip()
+    return printable(body).strip()
 
 
 @transaction.atomic
@@ -83,9 +82,13 @@ def message_post(
         raise DomainError(error, field_errors={"body": [error]})
     attachments: list[Attachment] = []
     try:
+        message = Message.objects.create(
+            workspace=workspace, item=item, author=actor, body=body, internal=internal
+        )
         for upload in uploads:
             # attachment_add deletes its own file when its row fails; the files of the
             # uploads before a refused one are deleted below, as their rows roll back.
+            # Shared in the message: the file has the message's audience, not the item's.
             attachments.append(
                 attachment_add(
                     actor=actor,
@@ -93,11 +96,9 @@ def message_post(
                     item_id=item.pk,
                     upload=upload,
                     kind=AttachmentKind.INPUT,
+                    shared_in=message,
                 )
             )
-        message = Message.objects.create(
-            workspace=workspace, item=item, author=actor, body=body, internal=internal
-        )
         if attachments:
             message.attachments.add(*attachments)
         event_record(

@@ -1,7 +1,8 @@
-"""Form pieces shared by the apps."""
+"""Form pieces shared by the apps; every form of the project derives from `Form`."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from typing import Any
 
@@ -9,6 +10,29 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.forms.models import ModelChoiceIterator
+
+from pult.core.params import DAY_RANGE_MESSAGE, in_day_range
+from pult.core.text import text_problem
+
+
+class Form(forms.Form):
+    """The project's form: on top of each field's own checks, no text field takes what
+    `core.text` refuses (control characters anywhere, tabs and line breaks outside a
+    textarea) and no date field a day outside `core.params`' range. The API's parser
+    holds the same rules for JSON; tests/ui check that every form derives from this one."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if not self.is_bound or not hasattr(self, "cleaned_data"):
+            return
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if isinstance(value, str) and value:
+                multiline = isinstance(field.widget, forms.Textarea)
+                if problem := text_problem(value, multiline=multiline):
+                    self.add_error(name, problem)
+            elif isinstance(value, datetime.date) and not in_day_range(value):
+                self.add_error(name, str(DAY_RANGE_MESSAGE))
 
 
 class _ListedChoices(ModelChoiceIterator):

@@ -12,6 +12,8 @@ from typing import Any, Generic, TypeVar
 
 from django.db.models import Model, QuerySet
 
+from pult.core.params import id_or_none
+
 M = TypeVar("M", bound=Model)
 R = TypeVar("R")
 
@@ -23,19 +25,10 @@ class KeysetPage(Generic[R]):
     page_size: int
 
 
-def parse_positive_int(raw: str | None) -> int | None:
-    """A positive integer from a query parameter (an id, a cursor), or None."""
-    if not raw:
-        return None
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        return None
-    return value if value > 0 else None
-
-
+# An id from a query parameter, or None (core.params holds the bounds).
+parse_positive_int = id_or_none
 # A cursor is the id of the last row shown.
-parse_cursor = parse_positive_int
+parse_cursor = id_or_none
 
 
 def keyset_page(queryset: QuerySet[M], *, cursor: int | None, page_size: int = 50) -> KeysetPage[M]:

@@ -7,17 +7,18 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pult.core.forms import Form
 from pult.documents.files import ALLOWED_HINT, OFFICE_HINT
 from pult.documents.models import AttachmentKind, MaterialCategory
 from pult.parties.models import Brand
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(Form):
     file = forms.FileField(label=_("File"))
     kind = forms.ChoiceField(label=_("This is"), choices=AttachmentKind.choices)
 
 
-class ArticleForm(forms.Form):
+class ArticleForm(Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
         label=_("Text"),
@@ -30,11 +31,11 @@ class ArticleForm(forms.Form):
     )
 
 
-class MaterialCategoryForm(forms.Form):
+class MaterialCategoryForm(Form):
     name = forms.CharField(label=_("New category"), max_length=120)
 
 
-class MaterialForm(forms.Form):
+class MaterialForm(Form):
     file = forms.FileField(label=_("File"), help_text=ALLOWED_HINT)
     title = forms.CharField(
         label=_("Title"),
@@ -63,7 +64,7 @@ class MaterialForm(forms.Form):
         self.fields["brand"].queryset = Brand.objects.filter(workspace=workspace).order_by("name")  # type: ignore[attr-defined]
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(Form):
     """A new document of a contract or an order: its first version."""
 
     file = forms.FileField(label=_("File"), help_text=OFFICE_HINT)
@@ -76,7 +77,7 @@ class DocumentForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
-class DocumentVersionForm(forms.Form):
+class DocumentVersionForm(Form):
     file = forms.FileField(label=_("File"), help_text=OFFICE_HINT)
     note = forms.CharField(
         label=_("What changed"),
@@ -86,5 +87,5 @@ class DocumentVersionForm(forms.Form):
     )
 
 
-class DocumentRenameForm(forms.Form):
+class DocumentRenameForm(Form):
     title = forms.CharField(label=_("Title"), max_length=200)

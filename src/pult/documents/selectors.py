@@ -1,7 +1,9 @@
 """Reads of files, articles and materials, always scoped to what the actor may see.
 
-Attachments are visible exactly when their item is (`item_visible_to`); the knowledge
-base and the materials library are open to every active member of the workspace.
+Attachments are visible when their item is (`item_visible_to`) and every audience rule
+that apps register agrees (`registry`: a file sent with a chat message follows that
+message); the knowledge base and the materials library are open to every active member
+of the workspace.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from django.db.models import Q, QuerySet
 
 from pult.core.exceptions import NotFound
 from pult.core.pagination import KeysetPage, keyset_page
-from pult.documents import policies
+from pult.documents import policies, registry
 from pult.documents.models import Article, Attachment, AttachmentKind, Material, MaterialCategory
 from pult.parties.models import Brand
 from pult.work.selectors import item_visible_to
@@ -41,10 +43,14 @@ def is_member(actor: User, workspace: Workspace) -> bool:
 
 
 def attachment_visible_to(actor: User, workspace: Workspace) -> QuerySet[Attachment]:
-    """Attachments whose item the actor may see: the one rule for lists and downloads."""
-    return Attachment.objects.filter(
+    """Attachments whose item the actor may see, narrowed by the registered audiences:
+    the one rule for the item page, the API, downloads and the archive."""
+    attachments = Attachment.objects.filter(
         workspace=workspace, item__in=item_visible_to(actor, workspace).values("pk")
     )
+    for audience in registry.attachment_audiences().values():
+        attachments = attachments.filter(audience(actor, workspace))
+    return attachments
 
 
 def attachment_list(*, actor: User, workspace: Workspace, item: Item) -> list[Attachment]:

@@ -31,12 +31,14 @@ from pult.documents.models import (
     Material,
     MaterialCategory,
 )
-from pult.documents.selectors import is_member, search_needle
+from pult.documents.selectors import attachment_visible_to, is_member, search_needle
 from pult.parties.models import Brand
 from pult.work.models import Item
 from pult.work.selectors import item_visible_to
 
 if TYPE_CHECKING:
+    from django.db.models import Model
+
     from pult.accounts.models import User, Workspace
 
 # Addresses the knowledge-base URLs use for pages of their own.
@@ -65,9 +67,17 @@ def _discard(files: Iterable[FieldFile]) -> None:
 
 @transaction.atomic
 def attachment_add(
-    *, actor: User, workspace: Workspace, item_id: int, upload: UploadedFile, kind: str
+    *,
+    actor: User,
+    workspace: Workspace,
+    item_id: int,
+    upload: UploadedFile,
+    kind: str,
+    shared_in: Model | None = None,
 ) -> Attachment:
-    """Attach a checked file to an item the actor sees and may add this kind of file to."""
+    """Attach a checked file to an item the actor sees and may add this kind of file to.
+    A file shared in something narrower than the item (a chat message) is announced on
+    that thing, so the feed and notifications show it only to its audience."""
     item = (
         item_visible_to(actor, workspace)
         .select_related("item_type", "workspace")
@@ -105,7 +115,7 @@ def attachment_add(
             actor=actor,
             workspace=workspace,
             verb="documents.attachment_added",
-            target=item,
+            target=shared_in or item,
             payload={
                 "name": attachment.original_name,
                 "kind": kind,
@@ -122,19 +132,19 @@ def attachment_add(
 def attachment_remove(*, actor: User, workspace: Workspace, attachment_id: int) -> None:
     """Remove a file the actor sees: its uploader or a manager; the file goes after commit."""
     attachment = (
-        Attachment.objects.select_for_update(of=("self",))
-        .filter(
-            pk=attachment_id,
-            workspace=workspace,
-            item__in=item_visible_to(actor, workspace).values("pk"),
-        )
+        attachment_visible_to(actor, workspace)
+        .select_for_update(of=("self",))
+        .filter(pk=attachment_id)
         .first()
     )
     if attachment is None:
         raise NotFound(_("Not found."))
     if not policies.can_remove_attachment(actor, attachment):
         raise Forbidden(_("Only the person who added the file or a manager may remove it."))
-    item = Item.objects.get(pk=attachment.item_id)
+    # A file shared in a message is announced to the message's audience, as its adding was.
+    shared_in = attachment.messages.order_by("pk").first() or Item.objects.get(
+        pk=attachment.item_id
+    )
     name = attachment.original_name
     attachment.delete()
     _delete_after_commit([attachment.file])
@@ -142,7 +152,7 @@ def attachment_remove(*, actor: User, workspace: Workspace, attachment_id: int) 
         actor=actor,
         workspace=workspace,
         verb="documents.attachment_removed",
-        target=item,
+        target=shared_in,
         payload={"name": name, "kind": attachment.kind},
     )
 

@@ -8,13 +8,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pult.accounts.models import Workspace
+from pult.core.forms import Form
 from pult.newsletters.models import Segment
 from pult.newsletters.services import PLACEHOLDERS, RATE_MAX
 from pult.parties.client_selectors import manager_choices
 from pult.parties.models import ClientStatus
 
 
-class SegmentForm(forms.Form):
+class SegmentForm(Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     status = forms.ChoiceField(label=_("Client status"), required=False)
     industry = forms.CharField(label=_("Industry"), max_length=200, required=False)
@@ -42,7 +43,7 @@ class SegmentForm(forms.Form):
         return {k: data.get(k) for k in ("status", "industry", "source", "manager_id", "tags")}
 
 
-class NewsletterForm(forms.Form):
+class NewsletterForm(Form):
     segment = forms.ModelChoiceField(label=_("Segment"), queryset=Segment.objects.none())
     subject = forms.CharField(label=_("Subject"), max_length=250)
     body = forms.CharField(

@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from pult.access.models import Role
 from pult.accounts.models import Department, User, Workspace
 from pult.activity.registry import all_verbs
+from pult.core.forms import Form
 from pult.notifications.models import NotificationRule
 
 
-class RuleForm(forms.Form):
+class RuleForm(Form):
     verb = forms.ChoiceField(label=_("When"), choices=())
     roles = forms.ModelMultipleChoiceField(
         label=_("Notify roles"),

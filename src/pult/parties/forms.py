@@ -8,15 +8,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pult.accounts.models import Workspace
+from pult.core.forms import Form
 from pult.parties.models import Brand
 from pult.parties.services import CAPACITY_MAX, CAPACITY_MIN
 
 
-class BrandForm(forms.Form):
+class BrandForm(Form):
     name = forms.CharField(label=_("Name"), max_length=200)
 
 
-class OutletForm(forms.Form):
+class OutletForm(Form):
     brand = forms.ModelChoiceField(label=_("Brand"), queryset=Brand.objects.none())
     city = forms.CharField(label=_("City"), max_length=120)
     number = forms.CharField(
@@ -38,7 +39,7 @@ class OutletForm(forms.Form):
         self.fields["brand"].queryset = Brand.objects.filter(workspace=workspace).order_by("name")  # type: ignore[attr-defined]
 
 
-class BindForm(forms.Form):
+class BindForm(Form):
     email = forms.EmailField(
         label=_("Applicant's e-mail"),
         help_text=_("The person must already be a member of the workspace."),
@@ -46,7 +47,7 @@ class BindForm(forms.Form):
     )
 
 
-class SpecialistForm(forms.Form):
+class SpecialistForm(Form):
     skills = forms.CharField(
         label=_("Skills"),
         max_length=500,
@@ -79,7 +80,7 @@ class SpecialistForm(forms.Form):
 _DATE = {"type": "date"}
 
 
-class ClientForm(forms.Form):
+class ClientForm(Form):
     name = forms.CharField(label=_("Company name"), max_length=300)
     address = forms.CharField(label=_("Address"), max_length=500, required=False)
     source = forms.CharField(
@@ -113,7 +114,7 @@ class ClientForm(forms.Form):
         ]
 
 
-class ContactForm(forms.Form):
+class ContactForm(Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
     phones = forms.CharField(
@@ -127,7 +128,7 @@ class ContactForm(forms.Form):
     )
 
 
-class ContractForm(forms.Form):
+class ContractForm(Form):
     number = forms.CharField(label=_("Contract number"), max_length=100)
     signed_on = forms.DateField(
         label=_("Signed on"),

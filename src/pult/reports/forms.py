@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pult.accounts.models import Workspace
-from pult.core.forms import ListedModelChoiceField
+from pult.core.forms import Form, ListedModelChoiceField
 from pult.reports import selectors
 from pult.reports.selectors import Period, StatsFilters
 
@@ -20,7 +20,7 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
-class StatisticsFilterForm(forms.Form):
+class StatisticsFilterForm(Form):
     item_type = ListedModelChoiceField(
         label=_("Kind of work"),
         required=False,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from pult.core.http import WorkspaceRequest
+from pult.core.text import spreadsheet_cell
 from pult.core.views import permission_required
 from pult.reports import charts, selectors
 from pult.reports.forms import StatisticsFilterForm
@@ -123,11 +124,8 @@ def statistics(request: WorkspaceRequest) -> HttpResponse:
 # --- CSV export -------------------------------------------------------------------------
 
 
-def _safe(value: object) -> object:
-    """Text that a spreadsheet would run as a formula is quoted (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+def _cell(value: object) -> object:
+    return spreadsheet_cell(value) if isinstance(value, str) else value
 
 
 def _hours(value: timedelta | None) -> str:
@@ -195,5 +193,5 @@ def statistics_export(request: WorkspaceRequest) -> HttpResponse:
     response.write("\ufeff")
     writer = csv.writer(response)
     for line in lines:
-        writer.writerow([_safe(v) for v in line])
+        writer.writerow([_cell(v) for v in line])
     return response

@@ -10,6 +10,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pult.core.text import spreadsheet_cell
 from pult.work.models import FieldDef, FieldMode, Item
 from pult.work.values import display_value
 
@@ -54,17 +55,10 @@ def _row(item: Item, fields: list[FieldDef], modes: dict[str, str]) -> list[str]
         _when(item.due_at),
         _when(item.closed_at),
         *[
-            ""
-            if modes.get(f.key) == FieldMode.HIDDEN
-            else _safe(display_value(f, item.values.get(f.key)))
+            "" if modes.get(f.key) == FieldMode.HIDDEN else display_value(f, item.values.get(f.key))
             for f in fields
         ],
     ]
-
-
-def _safe(text: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: make them plain text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 class _Echo:
@@ -80,9 +74,9 @@ def csv_response(rows: Rows, fields: list[FieldDef], *, filename: str) -> Stream
 
     def lines() -> Iterator[str]:
         yield "\ufeff"  # Excel opens UTF-8 CSV correctly only with a BOM
-        yield writer.writerow(_header(fields))
+        yield writer.writerow([spreadsheet_cell(cell) for cell in _header(fields)])
         for item, modes in rows:
-            yield writer.writerow([_safe(cell) for cell in _row(item, fields, modes)])
+            yield writer.writerow([spreadsheet_cell(cell) for cell in _row(item, fields, modes)])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -94,9 +88,9 @@ def xlsx_response(rows: Rows, fields: list[FieldDef], *, filename: str) -> HttpR
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Requests")[:31])
-    sheet.append(_header(fields))
+    sheet.append([spreadsheet_cell(cell) for cell in _header(fields)])
     for item, modes in rows:
-        sheet.append([_safe(cell) for cell in _row(item, fields, modes)])
+        sheet.append([spreadsheet_cell(cell) for cell in _row(item, fields, modes)])
     response = HttpResponse(
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pult.core.params import id_or_none, parse_day
 from pult.work.models import Item, ItemType, StatusCategory
 
 if TYPE_CHECKING:
@@ -72,17 +73,16 @@ def parse_filter(params: QueryDict | dict[str, Any]) -> ItemFilter:
     for name in _IDS:
         raw = get(name)
         if raw:
-            try:
-                setattr(result, name, int(raw))
-            except (TypeError, ValueError):
+            setattr(result, name, id_or_none(raw))
+            if getattr(result, name) is None:
                 result.errors[name] = _("Choose from the list.")
     for name in _DATES:
         raw = get(name)
         if raw:
             try:
-                setattr(result, name, datetime.date.fromisoformat(str(raw)))
-            except ValueError:
-                result.errors[name] = _("Enter a date as YYYY-MM-DD.")
+                setattr(result, name, parse_day(raw))
+            except ValueError as error:
+                result.errors[name] = str(error)
     for key, value in params.items() if hasattr(params, "items") else []:
         # Custom field keys are slugs; anything else could turn into a lookup path.
         if key.startswith("f_") and value and _FIELD_KEY.fullmatch(key[2:]):

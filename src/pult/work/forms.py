@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pult.core.forms import Form
 from pult.work.models import FieldDef, FieldKind, FieldMode
 from pult.work.values import choice_label
 
@@ -47,7 +48,7 @@ def field_for(
     return forms.CharField(max_length=300, **common)
 
 
-class ValuesForm(forms.Form):
+class ValuesForm(Form):
     """The custom fields of an item as the policy shows them to this person now."""
 
     def __init__(
@@ -112,7 +113,7 @@ class NewItemForm(ValuesForm):
         self.order_fields([k for k in self.fields if k != "references"] + ["references"])
 
 
-class StepForm(forms.Form):
+class StepForm(Form):
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
@@ -121,7 +122,7 @@ class StepForm(forms.Form):
     )
 
 
-class DatesForm(forms.Form):
+class DatesForm(Form):
     start_at = forms.DateTimeField(
         label=_("Start by"),
         required=False,
@@ -135,7 +136,7 @@ class DatesForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
 
-class SavedViewForm(forms.Form):
+class SavedViewForm(Form):
     name = forms.CharField(label=_("Name of the view"), max_length=80)
     query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
 
@@ -169,7 +170,7 @@ class OrderForm(ValuesForm):
         self.order_fields(["title", "contract", "manager"])
 
 
-class OrderPartiesForm(forms.Form):
+class OrderPartiesForm(Form):
     """The client, contract and manager of an existing order."""
 
     client = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

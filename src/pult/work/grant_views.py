@@ -17,12 +17,13 @@ from django.views.decorators.http import require_POST
 from pult.access.models import Role
 from pult.accounts.models import Department, User
 from pult.core.exceptions import DomainError, NotFound
+from pult.core.forms import Form
 from pult.core.http import WorkspaceRequest
 from pult.core.views import apply_domain_error, workspace_required
 from pult.work import grants, policies
 
 
-class VisibilityGrantForm(forms.Form):
+class VisibilityGrantForm(Form):
     department = forms.ModelChoiceField(
         queryset=Department.objects.none(), required=False, label=gettext_lazy("Department")
     )

@@ -13,6 +13,7 @@ from pult.access.catalogue import permission_groups
 from pult.access.models import Role
 from pult.accounts.models import Department
 from pult.chat.models import MessageSees
+from pult.core.forms import Form
 from pult.work import computed, guards
 from pult.work.models import FieldDef, FieldKind, Stage, Status, StatusCategory
 from pult.work.pipeline_services import ICONS, PALETTE
@@ -30,7 +31,7 @@ def _position_field() -> forms.IntegerField:
     )
 
 
-class ItemTypeSettingsForm(forms.Form):
+class ItemTypeSettingsForm(Form):
     name_en = forms.CharField(label=_("Name (English)"), max_length=200)
     name_ru = forms.CharField(label=_("Name (Russian)"), max_length=200, required=False)
     number_prefix = forms.CharField(
@@ -63,7 +64,7 @@ class ItemTypeSettingsForm(forms.Form):
         skill.choices = [("", _("— none (any specialist) —"))] + [(f.key, f.name) for f in fields]
 
 
-class StatusForm(forms.Form):
+class StatusForm(Form):
     key = _key_field()
     name_en = forms.CharField(label=_("Name (English)"), max_length=200)
     name_ru = forms.CharField(label=_("Name (Russian)"), max_length=200, required=False)
@@ -93,7 +94,7 @@ def _choices(form: forms.Form, name: str, choices: list[Any]) -> None:
     field.choices = choices
 
 
-class StageForm(forms.Form):
+class StageForm(Form):
     key = _key_field()
     name_en = forms.CharField(label=_("Name (English)"), max_length=200)
     name_ru = forms.CharField(label=_("Name (Russian)"), max_length=200, required=False)
@@ -131,7 +132,7 @@ class StageForm(forms.Form):
             _choices(self, "required_fields", [(f.pk, f.name) for f in stage_fields])
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(Form):
     key = _key_field()
     label_en = forms.CharField(label=_("Button label (English)"), max_length=120)
     label_ru = forms.CharField(label=_("Button label (Russian)"), max_length=120, required=False)
@@ -183,7 +184,7 @@ class TransitionForm(forms.Form):
             del self.fields["requires_stages"]
 
 
-class FieldDefForm(forms.Form):
+class FieldDefForm(Form):
     key = _key_field()
     name_en = forms.CharField(label=_("Name (English)"), max_length=200)
     name_ru = forms.CharField(label=_("Name (Russian)"), max_length=200, required=False)
@@ -221,7 +222,7 @@ class FieldDefForm(forms.Form):
         )
 
 
-class MessageRuleForm(forms.Form):
+class MessageRuleForm(Form):
     viewer_role = forms.TypedChoiceField(label=_("Viewer role"), coerce=int)
     sees = forms.ChoiceField(label=_("Sees"), choices=MessageSees.choices)
     author_roles = forms.TypedMultipleChoiceField(
@@ -238,7 +239,7 @@ class MessageRuleForm(forms.Form):
         _choices(self, "author_roles", [(r.pk, r.name) for r in roles])
 
 
-class PipelineImportForm(forms.Form):
+class PipelineImportForm(Form):
     file = forms.FileField(
         label=_("Pipeline file (JSON)"),
         help_text=_("One work-item type as exported here. A type with the same key is replaced."),

@@ -28,8 +28,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pult.access.policies import has_permission
+from pult.accounts.selectors import people_for_choice
 from pult.core.exceptions import NotFound
 from pult.core.pagination import KeysetPage, keyset_page, keyset_values
+from pult.core.params import id_or_none
 from pult.work import pipeline_cache, policies
 from pult.work.filters import ItemFilter, apply_filter
 from pult.work.models import (
@@ -500,15 +502,12 @@ def specialist_list(*, workspace: Workspace) -> list[User]:
 def specialist_choices(*, workspace: Workspace) -> list[Any]:
     """The same people for a select: rows of `pk` and `full_name` only (a desk may have
     hundreds, and a model instance each cost more than the whole select's HTML)."""
-    return list(_specialists(workspace).values_list("pk", "full_name", named=True))
+    return people_for_choice(_specialists(workspace).values_list("pk", "full_name", "email"))
 
 
 def specialist_get(*, workspace: Workspace, user_id: object) -> User | None:
-    try:
-        wanted = int(str(user_id))
-    except ValueError:
-        return None
-    return _specialists(workspace).filter(pk=wanted).first()
+    wanted = id_or_none(user_id)
+    return None if wanted is None else _specialists(workspace).filter(pk=wanted).first()
 
 
 def transitions_from(item: Item) -> list[Transition]:
@@ -569,12 +568,12 @@ def member_choices(*, workspace: Workspace) -> list[tuple[int, str]]:
     """(user id, full name) of the workspace's active members, for person fields."""
     from pult.accounts.models import Membership
 
-    return [
-        (user_id, name)
-        for user_id, name in Membership.objects.filter(workspace=workspace, is_active=True)
+    members = (
+        Membership.objects.filter(workspace=workspace, is_active=True)
         .order_by("user__full_name")
-        .values_list("user_id", "user__full_name")
-    ]
+        .values_list("user_id", "user__full_name", "user__email")
+    )
+    return [(person.pk, person.full_name) for person in people_for_choice(members)]
 
 
 def stage_panel(

@@ -8,10 +8,17 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
+from pult.core.params import id_or_none, in_day_range, parse_day
+from pult.core.text import text_problem
 from pult.work.models import FieldDef, FieldKind
 
 if TYPE_CHECKING:
     from pult.accounts.models import User, Workspace
+
+
+# Numbers and money of custom fields: far beyond any amount a business enters, and within
+# what Decimal quantizes to kopecks (its default context has 28 digits).
+MAX_NUMBER = Decimal(10) ** 15
 
 
 def is_empty(value: Any) -> bool:
@@ -38,6 +45,8 @@ def parse_value(field: FieldDef, raw: Any) -> Any:
         limit = 300 if kind == FieldKind.TEXT else 10000
         if len(text) > limit:
             raise ValueError(_("At most %(n)s characters.") % {"n": limit})
+        if problem := text_problem(text, multiline=kind == FieldKind.LONG_TEXT):
+            raise ValueError(problem)
         return text
     if kind in (FieldKind.NUMBER, FieldKind.MONEY):
         try:
@@ -46,14 +55,13 @@ def parse_value(field: FieldDef, raw: Any) -> Any:
             raise ValueError(_("Enter a number.")) from error
         if not number.is_finite():
             raise ValueError(_("Enter a number."))
+        if abs(number) >= MAX_NUMBER:
+            raise ValueError(_("Enter a number below a quadrillion."))
         return str(number.quantize(Decimal("0.01"))) if kind == FieldKind.MONEY else str(number)
     if kind == FieldKind.DATE:
-        if isinstance(raw, datetime.date):
+        if isinstance(raw, datetime.date) and in_day_range(raw):
             return raw.isoformat()
-        try:
-            return datetime.date.fromisoformat(str(raw).strip()).isoformat()
-        except ValueError as error:
-            raise ValueError(_("Enter a date as YYYY-MM-DD.")) from error
+        return parse_day(raw).isoformat()
     if kind == FieldKind.CHOICE:
         allowed = {c.get("value") for c in field.choices or []}
         if str(raw) not in allowed:
@@ -64,10 +72,9 @@ def parse_value(field: FieldDef, raw: Any) -> Any:
             return raw or None
         return True if str(raw).lower() in {"1", "true", "on", "yes"} else None
     if kind == FieldKind.USER:
-        try:
-            return int(raw)
-        except (TypeError, ValueError) as error:
-            raise ValueError(_("Choose a person.")) from error
+        if (person := id_or_none(raw)) is None:
+            raise ValueError(_("Choose a person."))
+        return person
     return str(raw)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar as month_calendar
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,9 +18,12 @@ from django.views.decorators.http import require_POST
 
 from pult.accounts.models import User
 from pult.activity.selectors import timeline_for
-from pult.core.exceptions import DomainError, NotFound
+from pult.core.exceptions import DomainError, Forbidden, NotFound
+from pult.core.forms import Form
 from pult.core.http import WorkspaceRequest
 from pult.core.pagination import parse_cursor
+from pult.core.params import id_or_none
+from pult.core.text import text_problem
 from pult.core.views import apply_domain_error, workspace_required
 from pult.work import exports, forms, guards, policies, selectors, services
 from pult.work.filters import ItemFilter, parse_filter
@@ -68,6 +72,31 @@ def _get_item(request: WorkspaceRequest, item_id: int) -> Item:
         )
     except NotFound as error:
         raise Http404 from error
+
+
+def _refused(
+    request: WorkspaceRequest, error: DomainError, page: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """A refused action answers as the API does, 403 when the person may not do it and
+    400 when the input or the item's state is wrong, with the page they acted on drawn
+    again and the refusal at its top (a redirect would answer 302 to a forbidden post)."""
+    messages.error(request, error.message)
+    status = 403 if isinstance(error, Forbidden) else 400
+    try:
+        response = page()
+    except Http404:  # a page they may not open (an applicant's post to the queue)
+        return render(request, "ui/403.html", status=status)
+    response.status_code = status
+    return response
+
+
+def _form_problems(form: Form) -> str:
+    """A small form's errors in one line, for the refusal at the top of the item page."""
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _item_refused(request: WorkspaceRequest, item_id: int, error: DomainError) -> HttpResponse:
+    return _refused(request, error, lambda: item_detail(request, item_id))
 
 
 def _back(request: WorkspaceRequest, item_id: int) -> HttpResponse:
@@ -269,7 +298,7 @@ def auto_assign_toggle(request: WorkspaceRequest) -> HttpResponse:
             enabled=enabled,
         )
     except DomainError as error:
-        messages.error(request, error.message)
+        return _refused(request, error, lambda: queue(request))
     else:
         messages.success(
             request,
@@ -408,11 +437,14 @@ def _file_with_references(
 
 
 def _join(request: WorkspaceRequest) -> HttpResponse:
+    item_id = id_or_none(request.POST.get("join"))
+    if item_id is None:
+        raise Http404
     try:
         item = services.work_item_join(
-            actor=_user(request), workspace=request.workspace, item_id=int(request.POST["join"])
+            actor=_user(request), workspace=request.workspace, item_id=item_id
         )
-    except (DomainError, ValueError) as error:
+    except DomainError as error:
         raise Http404 from error
     messages.success(
         request, _("You have joined %(ref)s and will hear about it.") % {"ref": item.reference}
@@ -511,22 +543,22 @@ def _panels(request: WorkspaceRequest, item: Item) -> dict[str, Any]:
 def item_step(request: WorkspaceRequest, item_id: int, key: str) -> HttpResponse:
     item = _get_item(request, item_id)
     form = forms.StepForm(request.POST)
-    comment = form.data.get("comment", "") if form.is_valid() else ""
     try:
+        if not form.is_valid():
+            raise DomainError(_form_problems(form))
         item = services.work_item_transition(
             actor=_user(request),
             workspace=request.workspace,
             item_id=item.pk,
             transition_key=key,
-            comment=comment,
+            comment=form.cleaned_data["comment"],
         )
     except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("%(ref)s: %(status)s.") % {"ref": item.reference, "status": item.status.name},
-        )
+        return _item_refused(request, item_id, error)
+    messages.success(
+        request,
+        _("%(ref)s: %(status)s.") % {"ref": item.reference, "status": item.status.name},
+    )
     return _back(request, item_id)
 
 
@@ -537,6 +569,9 @@ def item_move(request: WorkspaceRequest, item_id: int) -> HttpResponse:
     actor = _user(request)
     item = _get_item(request, item_id)
     target = request.POST.get("to", "")
+    comment = request.POST.get("comment", "")
+    if problem := text_problem(comment):
+        return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
     candidates: list[Transition] = [
         t
         for t in selectors.transitions_from(item)
@@ -555,7 +590,7 @@ def item_move(request: WorkspaceRequest, item_id: int) -> HttpResponse:
                 workspace=request.workspace,
                 item_id=item.pk,
                 transition_key=transition.key,
-                comment=request.POST.get("comment", ""),
+                comment=comment,
             )
     except DomainError as error:
         return HttpResponse(error.message, status=409, content_type="text/plain; charset=utf-8")
@@ -584,9 +619,8 @@ def item_fields(request: WorkspaceRequest, item_id: int) -> HttpResponse:
             actor=actor, workspace=request.workspace, item_id=item.pk, values=raw
         )
     except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Saved."))
+        return _item_refused(request, item_id, error)
+    messages.success(request, _("Saved."))
     return _back(request, item_id)
 
 
@@ -608,7 +642,7 @@ def item_stage_sign(request: WorkspaceRequest, item_id: int, key: str) -> HttpRe
             )
             messages.success(request, _("Signed off."))
     except DomainError as error:
-        messages.error(request, error.message)
+        return _item_refused(request, item_id, error)
     return _back(request, item_id)
 
 
@@ -624,7 +658,7 @@ def item_urgent(request: WorkspaceRequest, item_id: int) -> HttpResponse:
             urgent=request.POST.get("urgent") == "1",
         )
     except DomainError as error:
-        messages.error(request, error.message)
+        return _item_refused(request, item_id, error)
     return _back(request, item_id)
 
 
@@ -635,17 +669,17 @@ def item_assign(request: WorkspaceRequest, item_id: int) -> HttpResponse:
     assignee = selectors.specialist_get(
         workspace=request.workspace, user_id=request.POST.get("assignee", "")
     )
-    if assignee is None:
-        messages.error(request, _("Choose a specialist."))
-        return _back(request, item_id)
     try:
+        if not policies.can_manage_items(_user(request), request.workspace):
+            raise Forbidden(_("Only the head assigns requests."))
+        if assignee is None:
+            raise DomainError(_("Choose a specialist."))
         services.work_item_assign(
             actor=_user(request), workspace=request.workspace, item_id=item.pk, assignee=assignee
         )
     except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Assigned to %(name)s.") % {"name": assignee.full_name})
+        return _item_refused(request, item_id, error)
+    messages.success(request, _("Assigned to %(name)s.") % {"name": assignee.full_name})
     return _back(request, item_id)
 
 
@@ -654,10 +688,13 @@ def item_assign(request: WorkspaceRequest, item_id: int) -> HttpResponse:
 def item_dates(request: WorkspaceRequest, item_id: int) -> HttpResponse:
     item = _get_item(request, item_id)
     form = forms.DatesForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("The dates were not changed: check the dates and the reason."))
-        return _back(request, item_id)
     try:
+        if not policies.can_manage_items(_user(request), request.workspace):
+            raise Forbidden(_("Only the head changes dates."))
+        if not form.is_valid():
+            raise DomainError(
+                _("The dates were not changed: %(problems)s") % {"problems": _form_problems(form)}
+            )
         services.work_item_set_dates(
             actor=_user(request),
             workspace=request.workspace,
@@ -667,9 +704,8 @@ def item_dates(request: WorkspaceRequest, item_id: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Dates changed."))
+        return _item_refused(request, item_id, error)
+    messages.success(request, _("Dates changed."))
     return _back(request, item_id)
 
 
