@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "pult.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -244,7 +245,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+# The address a lockout counts against comes from the one helper that also knows
+# whether X-Forwarded-For may be believed (see "Proxies" below); it takes precedence
+# over axes' own (django-ipware) lookup, which would read the header from anyone.
+AXES_CLIENT_IP_CALLABLE = "pult.core.network.client_address"
 
 # --- Sessions, cookies and transport security ---------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -264,7 +268,17 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("BEHIND_PROXY", False):
+
+# --- Proxies ---------------------------------------------------------------------
+# Forwarded headers are believed only behind a proxy (BEHIND_PROXY) and only from the
+# proxy's own addresses (FORWARDED_ALLOW_IPS; `pult run` gives uvicorn the same list).
+# The client is the X-Forwarded-For entry PROXY_COUNT places from the right: each proxy
+# appends its peer, so everything left of that entry is the client's to write.
+# pult.core.network.client_address applies this for the lockout and /healthz.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1,::1") if BEHIND_PROXY else []
+PROXY_COUNT = max(1, env_int("PROXY_COUNT", 1)) if BEHIND_PROXY else 0
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 
@@ -274,12 +288,36 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
-        "connect-src": ["'self'", "ws:", "wss:"],
+        # 'self' also matches ws:/wss: on the page's own host and port (CSP Level 3,
+        # "match a URL to a source expression"; Chromium 70+, Firefox, Safari 16+), which
+        # is where the live sockets go (the scripts build their URL from location.host).
+        # Bare "ws:"/"wss:" would let an injected script talk to any host.
+        "connect-src": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
+}
+# Browser features Pult never uses, switched off for its pages and anything they embed
+# (a header on every response; Django has no setting for it). Only features browsers
+# recognise: an unknown one (e.g. the withdrawn interest-cohort) is a console error.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
 }
 
 # --- Internationalisation -------------------------------------------------------

@@ -1,7 +1,13 @@
-"""State of what Pult depends on: database, task queue, channel layer."""
+"""State of what Pult depends on: database, task queue, channel layer.
+
+Anyone may ask whether Pult is up; only the installation's admin or a client on this
+machine learn what it runs on (engine and backend names, queue length, error texts):
+those help an attacker choose an exploit, and an error text can carry a host name.
+"""
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from typing import Any
@@ -11,6 +17,8 @@ from channels.layers import get_channel_layer
 from django.db import connection
 from django_tasks import task_backends
 
+logger = logging.getLogger(__name__)
+
 
 def _timed(check: Any) -> dict[str, Any]:
     started = time.perf_counter()
@@ -18,6 +26,8 @@ def _timed(check: Any) -> dict[str, Any]:
         detail = check()
         ok = True
     except Exception as error:
+        # The public answer says only "not ok": the reason goes to the log.
+        logger.warning("health check %s failed", check.__name__, exc_info=True)
         detail, ok = f"{type(error).__name__}: {error}", False
     return {"ok": ok, "detail": detail, "ms": round((time.perf_counter() - started) * 1000, 1)}
 
@@ -73,3 +83,8 @@ def check_all() -> dict[str, dict[str, Any]]:
         "tasks": _timed(_tasks),
         "channel_layer": _timed(_channel_layer),
     }
+
+
+def public(report: dict[str, dict[str, Any]]) -> dict[str, dict[str, bool]]:
+    """The report as anyone may see it: each component's ok and nothing else."""
+    return {name: {"ok": bool(part["ok"])} for name, part in report.items()}

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from pult.accounts import selectors as accounts_selectors
 from pult.accounts.policies import can_view_directory
 from pult.core.http import WorkspaceRequest
+from pult.core.network import is_local_request
 from pult.core.views import workspace_required
 from pult.documents import selectors as document_selectors
 from pult.notifications import selectors as notification_selectors
@@ -56,8 +57,12 @@ def search(request: WorkspaceRequest) -> HttpResponse:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
+    """Up or not for anyone (load balancers, uptime probes); what each part runs on and
+    why it failed only for a superuser or a probe on this machine."""
     report = health.check_all()
     status = 200 if all(part["ok"] for part in report.values()) else 503
+    if not (request.user.is_superuser or is_local_request(request)):
+        report = health.public(report)
     return JsonResponse(
         {"ok": status == 200, **report},
         status=status,

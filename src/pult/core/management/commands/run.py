@@ -18,6 +18,42 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
+def uvicorn_command(*, host: str, port: int, workers: int, reload: bool = False) -> list[str]:
+    """The web server's command line.
+
+    Forwarded headers (X-Forwarded-For/-Proto) are honoured only with BEHIND_PROXY and
+    only from FORWARDED_ALLOW_IPS, the list pult.core.network trusts too. Without a
+    proxy they are ignored: uvicorn's default would believe them from any loopback
+    client, which could then pick its own address and escape the login lockout.
+    """
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "pult.config.asgi:application",
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
+    if settings.BEHIND_PROXY:
+        allowed = ",".join(settings.FORWARDED_ALLOW_IPS)
+        command += ["--proxy-headers", "--forwarded-allow-ips", allowed]
+    else:
+        command += ["--no-proxy-headers"]
+    command += [
+        "--no-server-header",
+        "--log-level",
+        "warning",
+        # Chat frames are a message's HTML, a kilobyte: compressing each one for each
+        # open socket cost more CPU in a fan-out than it saved on the wire.
+        "--ws-per-message-deflate",
+        "false",
+    ]
+    command += ["--reload"] if reload else ["--workers", str(workers)]
+    return command
+
+
 class Command(BaseCommand):
     help = "Serve Pult (web + WebSocket) and run the background worker."
 
@@ -36,26 +72,12 @@ class Command(BaseCommand):
         parser.add_argument("--reload", action="store_true", help="Restart on code changes.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        workers = options["workers"] or self._default_workers()
-        web = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "pult.config.asgi:application",
-            "--host",
-            options["host"],
-            "--port",
-            str(options["port"]),
-            "--proxy-headers",
-            "--no-server-header",
-            "--log-level",
-            "warning",
-            # Chat frames are a message's HTML, a kilobyte: compressing each one for each
-            # open socket cost more CPU in a fan-out than it saved on the wire.
-            "--ws-per-message-deflate",
-            "false",
-        ]
-        web += ["--reload"] if options["reload"] else ["--workers", str(workers)]
+        web = uvicorn_command(
+            host=options["host"],
+            port=options["port"],
+            workers=options["workers"] or self._default_workers(),
+            reload=options["reload"],
+        )
         children = [subprocess.Popen(web)]  # noqa: S603 - our own interpreter and arguments
         if not options["no_worker"]:
             children.append(subprocess.Popen([sys.executable, "-m", "pult.cli", "worker"]))
