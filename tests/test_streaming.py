@@ -53,7 +53,7 @@ def _asgi_get(path: str, cookie: str) -> list[dict[str, Any]]:
 
 
 def test_a_download_is_streamed_to_the_asgi_server(desk: Desk) -> None:
-    big = pdf_bytes() + b"\n%" + b"x" * 300_000 + b"\n"
+    big = pdf_bytes() + b"\n%" + b"x" * 300_000 + b"\n%%EOF\n"
     item = desk.submit()
     attachment = services.attachment_add(
         actor=desk.applicant,

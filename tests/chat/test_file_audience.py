@@ -107,7 +107,7 @@ def test_a_file_added_to_the_item_itself_follows_the_item(office: Office) -> Non
 
 @pytest.mark.django_db
 def test_removing_a_comments_file_is_announced_to_the_comments_audience(office: Office) -> None:
-    item, attachment = _post_private_file(office)
+    _item, attachment = _post_private_file(office)
     document_services.attachment_remove(
         actor=office.manager, workspace=office.workspace, attachment_id=attachment.pk
     )

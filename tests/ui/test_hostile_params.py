@@ -45,7 +45,9 @@ def test_list_filters_refuse_huge_ids(client: Client, desk: Desk, name: str, raw
 
 
 @pytest.mark.parametrize("raw", ["9999-12-31", "0001-01-01"])
-def test_list_date_filters_at_the_ends_of_the_calendar(client: Client, desk: Desk, raw: str) -> None:
+def test_list_date_filters_at_the_ends_of_the_calendar(
+    client: Client, desk: Desk, raw: str
+) -> None:
     login(client, desk.head)
     for name in ("submitted_from", "due_to", "closed_to"):
         page = client.get(reverse("work:item_list"), {name: raw})
@@ -64,7 +66,12 @@ def test_the_agenda_at_the_ends_of_the_calendar(
 
 
 @pytest.mark.parametrize(
-    "path", ["/items/99999999999999999999/", "/files/99999999999999999999/", "/clients/99999999999999999999/"]
+    "path",
+    [
+        "/items/99999999999999999999/",
+        "/files/99999999999999999999/",
+        "/clients/99999999999999999999/",
+    ],
 )
 def test_ids_past_64_bits_in_paths_are_not_found(client: Client, desk: Desk, path: str) -> None:
     login(client, desk.head)

@@ -106,7 +106,7 @@ def test_a_textarea_keeps_its_lines_and_refuses_a_bell(client: Client, desk: Des
 
 
 @pytest.mark.django_db
-def test_a_client_form_refuses_control_characters(client: Client, office: Office) -> None:
+def test_a_client_form_refuses_control_characters(client: Client, office: Office) -> None:  # noqa: F811
     login(client, office.manager)
     before = PartyClient.objects.count()
     response = client.post(reverse("parties:client_new"), {"kind": "company", "name": "Acme\u001b"})
@@ -126,4 +126,4 @@ def test_exports_survive_what_was_stored_before_the_rule(client: Client, desk: D
     assert "Poster with a bell" in [c.value for c in sheet["B"]]
     exported = client.get(reverse("work:item_export", args=["csv"]))
     text = b"".join(exported.streaming_content).decode("utf-8-sig")
-    assert ["Poster with a bell"] == [r[1] for r in csv.reader(io.StringIO(text))][1:]
+    assert [r[1] for r in csv.reader(io.StringIO(text))][1:] == ["Poster with a bell"]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from pult.core.exceptions import DomainError, Forbidden, NotFound
 from pult.core.http import WorkspaceRequest
 from pult.core.pagination import parse_cursor
+from pult.core.params import id_or_none
 from pult.core.views import apply_domain_error, workspace_required
 from pult.documents import forms, policies, selectors, services
 from pult.documents.models import Material
@@ -242,20 +243,12 @@ def article_edit(request: WorkspaceRequest, slug: str) -> HttpResponse:
 # --- Materials ---------------------------------------------------------------------
 
 
-def _int_param(raw: str | None) -> int | None:
-    try:
-        value = int(raw or "")
-    except ValueError:
-        return None
-    return value if value > 0 else None
-
-
 @workspace_required
 def material_list(request: WorkspaceRequest) -> HttpResponse:
     actor, workspace = request.user, request.workspace
     query = request.GET.get("q", "").strip()[:100]
-    category_id = _int_param(request.GET.get("category"))
-    brand_id = _int_param(request.GET.get("brand"))
+    category_id = id_or_none(request.GET.get("category"))
+    brand_id = id_or_none(request.GET.get("brand"))
     page = selectors.material_page(
         actor=actor,
         workspace=workspace,
