@@ -18,12 +18,8 @@ from pult.activity.models import Event
 from pult.api.services import api_token_create
 from pult.core.exceptions import DomainError
 from pult.documents import services
-from pult.documents.files import (
-    MAX_UNPACKED_BYTES,
-    MAX_ZIP_ENTRIES,
-    PACKING_RATIO_FROM,
-    check_upload,
-)
+from pult.documents.containers import MAX_UNPACKED_BYTES, MAX_ZIP_ENTRIES, PACKING_RATIO_FROM
+from pult.documents.files import check_upload
 from pult.documents.models import Attachment, Document, DocumentVersion, Material
 from tests.conftest import login
 from tests.documents.conftest import (

@@ -5,16 +5,13 @@ documents and the usual layout sources. The name's extension is never trusted; i
 picks between formats that share a container (a PDF-based `.ai` stays `.ai`). Anything
 else, SVG included (a script can hide in it), is refused before a byte is stored.
 
-A container is also checked as what it claims to be (issue 12): an Office or
-OpenDocument file must hold its main parts and nothing that runs, and must not unpack to
-more than a document would (an "archive bomb"); a PDF must end like one and must not be
-a web page behind a "%PDF-" prefix. The ZIP's directory is read, nothing is unpacked.
+A container is also checked as what it claims to be (`containers`): an Office file must
+hold its main parts and nothing that runs or unpacks to a bomb, a PDF must be one.
 """
 
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from dataclasses import dataclass
 from typing import IO
@@ -27,7 +24,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from pult.core.exceptions import DomainError
+from pult.documents.containers import (
+    MAX_ZIP_ENTRIES,
+    check_archive,
+    check_pdf,
+    directory_entries_at_most,
+    refuse,
+)
 
 # A label for the refusal message: what may be uploaded.
 ALLOWED_HINT = gettext_lazy(
@@ -43,28 +46,6 @@ OFFICE_HINT = gettext_lazy(
 THUMBNAIL_SIDE = 320
 # Larger pictures are refused rather than decoded (a "decompression bomb" costs memory).
 MAX_IMAGE_PIXELS = 80_000_000
-
-# --- What a ZIP-based file (Office, OpenDocument, CorelDRAW) may hold ---------------------
-# Judged from the ZIP's directory alone. Its declared sizes are what any reader unpacks:
-# zipfile stops at them and checks the CRC, so bounding them bounds the real cost.
-# A long report with many pictures has a few hundred parts; 20,000 is an attack on parsers.
-MAX_ZIP_ENTRIES = 2_000
-# Real documents unpack to a few times their packed size (uploads: 25 MB by default).
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-# XML packs 5-20 to 1; zeros pack 1000 to 1. A big part packed this tightly is a bomb.
-MAX_PACKING_RATIO = 100
-# Parts below this may pack tighter (empty sheets, styles): they cost nothing to unpack.
-PACKING_RATIO_FROM = 1024 * 1024
-# Programs and scripts that a mail client, an unpacker or a double click would run.
-_PROGRAMS = (".exe", ".dll", ".com", ".scr", ".pif", ".cpl", ".msi", ".lnk", ".jar")
-_SCRIPTS = (".bat", ".cmd", ".js", ".vbs", ".vbe", ".wsf", ".hta", ".ps1", ".sh")
-EXECUTABLE_SUFFIXES = _PROGRAMS + _SCRIPTS
-# A PDF reader looks for the end-of-file marker in the last kilobyte (Acrobat's own rule).
-PDF_TAIL_BYTES = 1024
-# A web page with a "%PDF-" prefix is still a page to a browser that sniffs it; a real
-# PDF's first kilobyte is its header and first objects, never HTML.
-PDF_HEAD_BYTES = 1024
-_WEB_MARKERS = (b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<iframe")
 
 
 @dataclass(frozen=True)
@@ -119,23 +100,7 @@ _OLE_STREAMS = (
     ("Book".encode("utf-16-le") + b"\x00\x00", XLS),  # Excel 5/95
     ("PowerPoint Document".encode("utf-16-le"), PPT),
 )
-# The parts a file of each ZIP-based kind cannot be without; its name says what it claims.
-_REQUIRED_PARTS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "docx": ("Word", ("[Content_Types].xml", "word/document.xml")),
-    "xlsx": ("Excel", ("[Content_Types].xml", "xl/workbook.xml")),
-    "pptx": ("PowerPoint", ("[Content_Types].xml", "ppt/presentation.xml")),
-    "odt": ("OpenDocument", ("mimetype", "content.xml")),
-    "ods": ("OpenDocument", ("mimetype", "content.xml")),
-    "odp": ("OpenDocument", ("mimetype", "content.xml")),
-}
-# .docx/.xlsx/.pptx are the macro-free formats (.docm/.xlsm/.pptm are not accepted);
-# Office keeps VBA macros in this part.
-_MACRO_FREE = frozenset({"docx", "xlsx", "pptx"})
-_MACRO_PART = "vbaproject.bin"
 _ZIP_MAGIC = b"PK\x03\x04"
-# Every entry of a ZIP's central directory starts with this, and zipfile checks it.
-_DIRECTORY_ENTRY = b"PK\x01\x02"
-_DRIVE = re.compile(r"^[A-Za-z]:")
 _ODF_TYPES = {
     b"application/vnd.oasis.opendocument.text": ODT,
     b"application/vnd.oasis.opendocument.spreadsheet": ODS,
@@ -147,33 +112,15 @@ def max_upload_bytes() -> int:
     return int(getattr(settings, "PULT_MAX_UPLOAD_MB", 25)) * 1024 * 1024
 
 
-def _refuse(message: str) -> DomainError:
-    return DomainError(message, field_errors={"file": [message]})
-
-
 def _extension(name: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
-
-
-def _directory_entries_at_most(stream: IO[bytes]) -> int:
-    """An upper bound on the entries zipfile would parse, without parsing them: every
-    directory entry starts with _DIRECTORY_ENTRY (zipfile refuses one that does not), so
-    none is missed; the signature turning up by chance in packed data only loosens it."""
-    stream.seek(0)
-    count, tail = 0, b""
-    while chunk := stream.read(1024 * 1024):
-        window = tail + chunk
-        count += window.count(_DIRECTORY_ENTRY)
-        tail = window[-(len(_DIRECTORY_ENTRY) - 1) :]  # too short to be counted twice
-    stream.seek(0)
-    return count
 
 
 def _sniff_zip(stream: IO[bytes]) -> FileType | None:
     # zipfile builds an object per directory entry when it opens the file: a 25 MB
     # upload could name 500,000 of them (seconds of work, 150+ MB), so count first.
-    if _directory_entries_at_most(stream) > MAX_ZIP_ENTRIES:
-        raise _refuse(
+    if directory_entries_at_most(stream) > MAX_ZIP_ENTRIES:
+        raise refuse(
             _("The file holds too many parts (more than %(max)s); it is not accepted.")
             % {"max": MAX_ZIP_ENTRIES}
         )
@@ -251,101 +198,6 @@ def sniff(upload: IO[bytes]) -> FileType | None:
         upload.seek(0)
 
 
-def _unsafe_path(name: str) -> bool:
-    """Absolute (/x, \\x, C:x) or climbing out (..): a careless unpacker writes it
-    outside its folder."""
-    parts = name.replace("\\", "/").split("/")
-    return name.startswith(("/", "\\")) or bool(_DRIVE.match(name)) or ".." in parts
-
-
-def _check_archive(upload: IO[bytes], file_type: FileType, size: int) -> None:
-    """Refuse a ZIP-based file that is not what it claims to be, or that would be
-    dangerous or ruinous to open. Reads the directory only; nothing is unpacked."""
-    damaged = _("The file is damaged and cannot be read.")
-    upload.seek(0)
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise _refuse(damaged) from error
-    finally:
-        upload.seek(0)
-    names = {entry.filename for entry in entries}  # at most MAX_ZIP_ENTRIES: see _sniff_zip
-    # Two parts of one name: readers disagree about which is the document.
-    if len(names) != len(entries):
-        raise _refuse(damaged)
-    kind, required = _REQUIRED_PARTS.get(file_type.key, ("", ()))
-    for part in required:
-        if part not in names:
-            raise _refuse(
-                _("This is not a real %(kind)s file: the part “%(part)s” is missing.")
-                % {"kind": kind, "part": part}
-            )
-    packed = unpacked = 0
-    for entry in entries:
-        name = entry.filename
-        shown = {"part": name[:100]}
-        if _unsafe_path(name):
-            raise _refuse(
-                _("The file contains a part with an unsafe path (“%(part)s”); it is not accepted.")
-                % shown
-            )
-        if entry.flag_bits & 0x1:  # the ZIP "encrypted" flag
-            raise _refuse(_("The file is encrypted; remove the password and upload it again."))
-        lower = name.lower()
-        if lower.endswith(EXECUTABLE_SUFFIXES):
-            raise _refuse(
-                _("The file carries a program or script (“%(part)s”); it is not accepted.") % shown
-            )
-        if file_type.key in _MACRO_FREE and lower.rsplit("/", 1)[-1] == _MACRO_PART:
-            raise _refuse(
-                _(
-                    "The file contains macros. Save it without macros (as .docx, .xlsx or "
-                    ".pptx) and upload it again."
-                )
-            )
-        if (
-            entry.file_size > PACKING_RATIO_FROM
-            and entry.file_size > entry.compress_size * MAX_PACKING_RATIO
-        ):
-            raise _refuse(
-                _(
-                    "The part “%(part)s” unpacks to more than %(ratio)s times its packed "
-                    "size: this is an archive bomb, not a document."
-                )
-                % {**shown, "ratio": MAX_PACKING_RATIO}
-            )
-        # Cheap to verify: a stored (unpacked) part is as long as it says.
-        if entry.compress_type == zipfile.ZIP_STORED and entry.compress_size != entry.file_size:
-            raise _refuse(damaged)
-        packed += entry.compress_size
-        unpacked += entry.file_size
-    # A directory that claims more packed bytes than the file holds is lying.
-    if packed > size:
-        raise _refuse(damaged)
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise _refuse(
-            _("The file unpacks to more than %(max)s MB; it is not accepted.")
-            % {"max": MAX_UNPACKED_BYTES // (1024 * 1024)}
-        )
-
-
-def _check_pdf(upload: IO[bytes], size: int) -> None:
-    """Refuse a "PDF" that is a web page or script behind the magic number, or that does
-    not end like a PDF (a reader would not open it, a browser might render it)."""
-    upload.seek(0)
-    head = upload.read(PDF_HEAD_BYTES).lower()
-    upload.seek(max(size - PDF_TAIL_BYTES, 0))
-    tail = upload.read(PDF_TAIL_BYTES)
-    upload.seek(0)
-    if any(marker in head for marker in _WEB_MARKERS):
-        raise _refuse(
-            _("The file claims to be a PDF but is a web page or a script; it is not accepted.")
-        )
-    if b"%%EOF" not in tail:
-        raise _refuse(_("The PDF is incomplete or damaged: it has no end-of-file marker."))
-
-
 @dataclass
 class CheckedFile:
     """An accepted upload: what to store and how to name and label it."""
@@ -377,11 +229,11 @@ def _reencode(upload: IO[bytes], file_type: FileType) -> bytes:
     try:
         image = Image.open(upload)
         if image.width * image.height > MAX_IMAGE_PIXELS:
-            raise _refuse(_("The picture is too large (more than 80 megapixels)."))
+            raise refuse(_("The picture is too large (more than 80 megapixels)."))
         frames = getattr(image, "n_frames", 1)
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as error:
-        raise _refuse(_("The picture is damaged and cannot be read.")) from error
+        raise refuse(_("The picture is damaged and cannot be read.")) from error
     icc = image.info.get("icc_profile")
     buffer = io.BytesIO()
     if file_type is GIF:
@@ -421,15 +273,15 @@ def check_upload(
         size = upload.tell()
         upload.seek(0)
     if size == 0:
-        raise _refuse(_("The file is empty."))
+        raise refuse(_("The file is empty."))
     if size > limit:
-        raise _refuse(
+        raise refuse(
             _("The file is too large: %(size)s MB, at most %(limit)s MB.")
             % {"size": f"{size / (1024 * 1024):.1f}", "limit": limit // (1024 * 1024)}
         )
     file_type = sniff(upload)
     if file_type is None or (allowed is not None and file_type.key not in allowed):
-        raise _refuse(
+        raise refuse(
             _("“%(name)s” is not a file type we accept. Upload %(allowed)s.")
             % {"name": (upload.name or "")[:100], "allowed": allowed_hint}
         )
@@ -437,13 +289,13 @@ def check_upload(
     if file_type.is_image:
         data = _reencode(upload, file_type)
         if len(data) > limit:
-            raise _refuse(_("The file is too large."))
+            raise refuse(_("The file is too large."))
         return CheckedFile(ContentFile(data), file_type, name, len(data))
     # Containers are checked as what they claim to be (the ZIP-based kinds by their parts).
     if file_type is PDF:
-        _check_pdf(upload, size)
+        check_pdf(upload, size)
     elif upload.read(len(_ZIP_MAGIC)) == _ZIP_MAGIC:
-        _check_archive(upload, file_type, size)
+        check_archive(upload, file_type.key, size)
     upload.seek(0)
     return CheckedFile(upload, file_type, name, size)
 
