@@ -22,6 +22,7 @@ ADMIN_PAGES = [
     "/notifications/",
     "/activity/",
     "/notifications/settings/",
+    "/settings/workspace/",
 ]
 
 

@@ -1,14 +1,19 @@
 """The P2 story in a real browser: a staged, signed-off expertise order walked through
 every stage of the preset, each person in a browser of their own. The manager adds a
 client and its contract, files an order for it from the client's page, fills and signs
-Dept 1, and sees what archiving still needs; finance enters the payment and the manager
-hears of it (inbox and e-mail) while Dept 4 does not; "spec sent" reaches the head of
+Dept 1, and sees what archiving still needs (every stage); finance enters the payment,
+its sign-off is refused while the manager has withdrawn Dept 1's (the stages are signed
+in their order, and the page says which comes first), then signs once Dept 1 is signed
+again, and the manager hears of the payment (inbox and e-mail) while Dept 4 does not;
+"spec sent" reaches the head of
 Dept 3, who names the expert (who hears of it) and signs Dept 3 off; the expert's sign-off
 is refused while the checks are empty, then each check reaches finance and "expertise
 done" Dept 4 as well; Dept 4's state-body steps each reach finance, and its sign-off is
 refused until the last one is done; the archive stage is refused until its fields are
-filled, then the order is archived; the validity reminder reaches the manager when the
-clock passes its time. Every step checks who heard of it, and that nobody else did."""
+filled (finance ticks the acts and the original contract, the manager the dates), then
+the order is archived and its page offers no change any more; the validity reminder
+reaches the manager when the clock passes its time. Every step checks who heard of it,
+and that nobody else did."""
 
 from __future__ import annotations
 
@@ -37,9 +42,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CLIENT_URL = re.compile(r"/clients/(\d+)/$")
 TITLE = "Expertise of the plant project"
-FINANCE_GAPS = (
-    "Legal entity, Payment amount, Payment date, Payment order number, Act issued, "
-    "Act signed by the client, Original contract received"
+FINANCE_GAPS = "Legal entity, Payment amount, Payment date, Payment order number"
+ARCHIVE_GAPS = (
+    "Act issued, Act signed by the client, Original contract received, Registration date, "
+    "Valid until"
 )
 
 
@@ -145,8 +151,8 @@ def test_an_expertise_order_through_its_stages(
         "Signed by Marina Manager"
     )
 
-    # The client confirms; the work starts. Archiving needs two unsigned stages, and
-    # the page says exactly what each still lacks.
+    # The client confirms; the work starts. Archiving needs every stage signed, and the
+    # page says exactly what each unsigned one still lacks.
     boss.locator("button[data-step=confirm]").click()
     expect(boss.locator(".item-head [data-status]")).to_have_text("Confirmed by the client")
     boss.locator("button[data-step=start]").click()
@@ -155,25 +161,47 @@ def test_an_expertise_order_through_its_stages(
     expect(archive_step).to_be_disabled()
     needs = (
         f"Needs: the sign-off of “Dept 2 · Finance” (still missing: {FINANCE_GAPS}); "
-        "the sign-off of “Archive” (still missing: Registration date, Valid until)"
+        "the sign-off of “Dept 3 · Technical specification” (still missing: Technical "
+        "specification, Spec sent to Dept 3, Expert); "
+        "the sign-off of “Expertise” (still missing: Documents analysed, Expertise done); "
+        "the sign-off of “Dept 4 · State approval” (still missing: Documents submitted to "
+        "state bodies, Expertise approved, Work completed); "
+        f"the sign-off of “Archive” (still missing: {ARCHIVE_GAPS})"
     )
     expect(archive_step).to_have_attribute("title", needs)
     expect(boss.locator(".item-head .steps .sr-only")).to_have_text(needs)
     assert mailed(smtp) == []
 
-    # --- 3. Finance enters the payment and signs Dept 2.
+    # --- 3. Finance enters the payment (the acts are for the archive, not for Dept 2).
     money = new_page()
     log_in(money, finance.email)
     money.goto(item_url)
     payment = stage(money, "finance")
+    expect(payment.get_by_label("Act issued")).to_have_count(0)
     payment.get_by_label("Legal entity").fill("LLC Expert")
     payment.get_by_label("Payment amount").fill("30000")
     payment.get_by_label("Payment date").fill("2026-03-02")
     payment.get_by_label("Payment order number").fill("PO-17")
-    payment.get_by_label("Act issued").check()
-    payment.get_by_label("Act signed by the client").check()
-    payment.get_by_label("Original contract received").check()
     save_stage(money, "finance")
+
+    # Meanwhile the manager withdraws Dept 1's sign-off to look at the terms again.
+    # Finance's page, opened before, still offers its sign-off: it is refused, and the
+    # page, drawn again, says which stage comes first.
+    stage(boss, "sales").locator("button[data-unsign=sales]").click()
+    expect(boss.locator(".toast-success")).to_contain_text("The sign-off was withdrawn.")
+    sign_stage(money, "finance")
+    expect(money.locator(".toast-error")).to_contain_text("Sign “Dept 1 · Sales” first.")
+    expect(stage(money, "finance").locator("h3 .badge")).to_have_text("Not signed")
+    expect(stage(money, "finance").locator("[data-waiting]")).to_have_text(
+        "Sign “Dept 1 · Sales” first."
+    )
+    expect(money.locator("button[data-sign-waiting=finance]")).to_be_disabled()
+    expect(money.locator("button[data-sign=finance]")).to_have_count(0)
+
+    # The manager signs Dept 1 again; now Dept 2 signs.
+    sign_stage(boss, "sales")
+    expect(boss.locator(".toast-success")).to_contain_text("Signed off.")
+    money.goto(item_url)
     sign_stage(money, "finance")
     expect(money.locator(".toast-success")).to_contain_text("Signed off.")
     expect(stage(money, "finance").locator("[data-signoff]")).to_contain_text(
@@ -189,7 +217,9 @@ def test_an_expertise_order_through_its_stages(
     expect(boss.locator("[data-bell]")).to_have_attribute("aria-label", "Notifications: 1 unread")
     inbox = boss.locator("[data-inbox] li[data-notification]")
     expect(inbox).to_have_count(1)
-    expect(inbox.first).to_contain_text(f"Fedor Finance changed fields of {order.reference}")
+    # In the wording of the preset's rule, with the amount and the share of the contract.
+    expect(inbox.first).to_contain_text("Payment received:")
+    expect(inbox.first).to_contain_text(f"% of the contract) for {order.reference}")
 
     four = new_page()
     log_in(four, dept4.email)
@@ -210,7 +240,7 @@ def test_an_expertise_order_through_its_stages(
     head.goto("/notifications/")
     told = head.locator("[data-inbox] li[data-notification]")
     expect(told).to_have_count(1)
-    expect(told.first).to_contain_text(f"Marina Manager changed fields of {order.reference}")
+    expect(told.first).to_contain_text(f"Marina Manager changed {order.reference}")
 
     # The head of Dept 3 names the expert, who hears of it (Dept 4 still does not).
     head.goto(item_url)
@@ -223,7 +253,7 @@ def test_an_expertise_order_through_its_stages(
     specialist.goto("/notifications/")
     heard = specialist.locator("[data-inbox] li[data-notification]")
     expect(heard).to_have_count(1)
-    expect(heard.first).to_contain_text(f"Gleb Head changed fields of {order.reference}")
+    expect(heard.first).to_contain_text(f"Gleb Head changed {order.reference}")
     four.reload()
     expect(four.locator("[data-inbox]")).to_have_count(0)
     assert tally() == {"Marina Manager": 1, "Gleb Head": 1, "Elena Expert": 1}
@@ -280,7 +310,7 @@ def test_an_expertise_order_through_its_stages(
     expect(four.locator("[data-bell]")).to_have_attribute("aria-label", "Notifications: 1 unread")
     told_four = four.locator("[data-inbox] li[data-notification]")
     expect(told_four).to_have_count(1)
-    expect(told_four.first).to_contain_text(f"Elena Expert changed fields of {order.reference}")
+    expect(told_four.first).to_contain_text(f"Elena Expert changed {order.reference}")
 
     # --- 6. Dept 4, in its own browser, takes the order through the state bodies: each
     # step reaches finance only; the sign-off is refused until the last step is done.
@@ -316,26 +346,37 @@ def test_an_expertise_order_through_its_stages(
     told_money = money.locator("[data-inbox] li[data-notification]")
     expect(told_money).to_have_count(5)
     for n, who in enumerate(["Denis Four"] * 3 + ["Elena Expert"] * 2):
-        expect(told_money.nth(n)).to_contain_text(f"{who} changed fields of {order.reference}")
+        expect(told_money.nth(n)).to_contain_text(f"{who} changed {order.reference}")
 
-    # --- 7. The archive stage is refused while its fields are empty.
+    # --- 7. The archive stage is refused while its fields are empty (the acts too).
     boss.goto(item_url)
     sign_stage(boss, "archive")
     expect(boss.locator(".toast-error")).to_contain_text("Registration date")
     expect(boss.locator(".toast-error")).to_contain_text("Valid until")
+    expect(boss.locator(".toast-error")).to_contain_text("Act signed by the client")
     expect(stage(boss, "archive").locator("h3 .badge")).to_have_text("Not signed")
     archive_step = boss.locator(".item-head .steps button", has_text="Archive")
     expect(archive_step).to_be_disabled()
     expect(archive_step).to_have_attribute(
-        "title", "Needs: the sign-off of “Archive” (still missing: Registration date, Valid until)"
+        "title", f"Needs: the sign-off of “Archive” (still missing: {ARCHIVE_GAPS})"
     )
 
+    # The manager dates the registration; finance ticks the acts and the original.
     today = timezone.localdate()
     valid_until = today + dt.timedelta(days=60)
+    boss.goto(item_url)
     archive = stage(boss, "archive")
     archive.get_by_label("Registration date").fill(today.isoformat())
     archive.get_by_label("Valid until").fill(valid_until.isoformat())
     save_stage(boss, "archive")
+    money.goto(item_url)
+    acts = stage(money, "archive")
+    acts.get_by_label("Act issued").check()
+    acts.get_by_label("Act signed by the client").check()
+    acts.get_by_label("Original contract received").check()
+    save_stage(money, "archive")
+    assert mailed(smtp) == []  # nobody is told of the acts under the preset's rules
+    boss.goto(item_url)
     sign_stage(boss, "archive")
     expect(boss.locator(".toast-success")).to_contain_text("Signed off.")
     archive_step = boss.locator("button[data-step=archive]")
@@ -344,6 +385,13 @@ def test_an_expertise_order_through_its_stages(
     expect(boss.locator(".item-head [data-status]")).to_have_text("Archived")
     order.refresh_from_db()
     assert order.status.key == "archived"
+    # An archived order changes no more: no step, no sign-off or its withdrawal, no
+    # field, urgent mark or date is offered.
+    expect(boss.locator(".item-head .steps button")).to_have_count(0)
+    expect(boss.locator("[data-stages] form")).to_have_count(0)
+    expect(boss.locator("[data-stages] [data-signoff]")).to_have_count(6)
+    expect(boss.locator("[data-urgent-toggle]")).to_have_count(0)
+    expect(boss.locator("form[action$='/dates/']")).to_have_count(0)
     assert mailed(smtp) == []  # the reminder is not due yet
 
     # --- 8. The clock passes the reminder's time: the manager hears that the validity

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
+from pult.core.site import site_url
 from pult.newsletters.models import Newsletter, Segment
 from pult.newsletters.permissions import SEND
 from pult.newsletters.services import newsletter_send, unsubscribe_token, unsubscribe_url
@@ -138,7 +139,7 @@ def test_each_newsletter_carries_its_one_click_unsubscribe(smtp: SmtpServer) -> 
     assert str(received[first.emails]["List-Unsubscribe-Post"]) == "List-Unsubscribe=One-Click"
 
     # The mail client's one-click POST: no session, no CSRF token, the RFC's body.
-    path = header.strip("<>").removeprefix(settings.SITE_URL)
+    path = header.strip("<>").removeprefix(site_url())
     mail_client = HttpClient(enforce_csrf_checks=True)
     response = mail_client.post(path, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
@@ -146,3 +147,22 @@ def test_each_newsletter_carries_its_one_click_unsubscribe(smtp: SmtpServer) -> 
     second.refresh_from_db()
     assert first.unsubscribed_at is not None
     assert second.unsubscribed_at is None
+
+
+def test_the_segment_list_reads_each_filter_as_words(client: HttpClient) -> None:
+    workspace, _admin = make_workspace()
+    sender = make_member(workspace, [SEND], full_name="Мария Менеджерова")
+    Segment.objects.create(
+        workspace=workspace,
+        name="Utilities",
+        filters={"status": "active", "industry": "ЖКХ", "manager_id": sender.pk, "tags": ["VIP"]},
+    )
+    Segment.objects.create(workspace=workspace, name="Everyone", filters={})
+    login(client, sender)
+    html = client.get(reverse("newsletters:segment_list")).content.decode()
+    cells = re.findall(r"<td class=\"muted small\" data-filters>(.*?)</td>", html, re.S)
+    assert cells == [
+        "All working clients",
+        "Client status: Active; Industry: ЖКХ; Manager: Мария Менеджерова; Tags: VIP",
+    ]
+    assert "Ж, К, Х" not in html and "a, c, t" not in html

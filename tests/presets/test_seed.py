@@ -243,7 +243,7 @@ def test_rows_are_as_the_services_would_have_left_them(seeded: None) -> None:
         assert len(signed) >= need, item
         for stage in stages:
             if stage.key in signed:
-                assert policies.can_sign_stage(signed[stage.key].user, item, stage)
+                assert policies.is_stage_signer(signed[stage.key].user, item, stage)
                 missing = [
                     f.key
                     for f in policies.stage_required_fields(item, stage)

@@ -29,16 +29,20 @@ SALES = {
     "subcontractor_amount": "20000",
     "sales_comments": "Client is in a hurry",
 }
+# Dept 2 signs once the payment is in; the acts and the original contract are required
+# for the archive, not for Dept 2's sign-off (seed 002), and sit in the archive stage.
 FINANCE = {
     "legal_entity": "LLC Expert",
     "payment_amount": "30000",
     "payment_date": "2026-03-02",
     "payment_order_number": "PO-17",
-    "act_issued": True,
-    "act_signed": True,
-    "original_received": True,
 }
+TECHNICAL = {"technical_spec": "Check the plant's documents", "spec_sent": True}
+EXPERTISE = {"documents_analysed": True, "expertise_done": True}
+STATE = {"submitted_to_state": True, "expertise_approved": True, "work_completed": True}
+ACTS = {"act_issued": True, "act_signed": True, "original_received": True}
 ARCHIVE = {"registration_date": "2026-04-01", "valid_until": "2031-04-01"}
+STAGE_KEYS = ("sales", "finance", "technical", "expertise", "state", "archive")
 
 
 @dataclass
@@ -82,6 +86,30 @@ class Office:
             transition_key=key,
             comment=comment,
         )
+
+    def stage_work(self, stage: str) -> tuple[list[tuple[User, dict[str, Any]]], User]:
+        """Who fills the stage in with what (by the preset's field rules), and its signer."""
+        return {
+            "sales": ([(self.manager, SALES)], self.manager),
+            "finance": ([(self.finance, FINANCE)], self.finance),
+            "technical": (
+                [(self.manager, TECHNICAL), (self.head3, {"expert": self.expert.pk})],
+                self.head3,
+            ),
+            "expertise": ([(self.expert, EXPERTISE)], self.expert),
+            "state": ([(self.dept4, STATE)], self.dept4),
+            "archive": ([(self.finance, ACTS), (self.manager, ARCHIVE)], self.manager),
+        }[stage]
+
+    def fill_stage(self, item: Item, stage: str) -> None:
+        for actor, values in self.stage_work(stage)[0]:
+            self.fill(actor, item, values)
+
+    def complete(self, item: Item, *stages: str) -> None:
+        """Fill each stage in as its people would and sign it off, in the order given."""
+        for stage in stages:
+            self.fill_stage(item, stage)
+            self.sign(self.stage_work(stage)[1], item, stage)
 
 
 @pytest.fixture
@@ -214,22 +242,38 @@ def test_percent_is_empty_without_a_contract_sum(office: Office) -> None:
     assert "contract_percent" not in item.values
 
 
-def test_archive_needs_finance_and_archive_signed(office: Office) -> None:
+def test_archive_needs_every_stage_signed_and_the_acts(office: Office) -> None:
+    """Seed 002: the order goes to the archive only with every department's sign-off, and
+    the acts and the original contract are what the archive (not Dept 2) requires."""
     item = office.order()
     office.step(office.manager, item, "confirm")
     office.step(office.manager, item, "start")
-    office.fill(office.finance, item, {**FINANCE, "act_signed": False})
+    office.complete(item, "sales")
+    office.fill(office.finance, item, {**FINANCE, "payment_order_number": ""})
+    office.fill(office.finance, item, {**ACTS, "act_signed": False})
     with pytest.raises(TransitionBlocked) as refused:
         office.step(office.manager, item, "archive")
     text = refused.value.message
-    assert "Dept 2 · Finance" in text and "Act signed by the client" in text
+    assert "Dept 2 · Finance" in text and "Payment order number" in text
+    assert "Dept 4 · State approval" in text and "Work completed" in text
     assert "Archive" in text and "Registration date" in text
+    assert "Act signed by the client" in text
+    assert "Dept 1 · Sales" not in text  # signed
     item.refresh_from_db()
     assert item.status.key == "in_work"
 
-    office.fill(office.finance, item, {"act_signed": True})
-    office.sign(office.finance, item, "finance")
+    office.fill(office.finance, item, {"payment_order_number": "PO-17"})
+    office.complete(item, "finance", "technical", "expertise", "state")
     office.fill(office.manager, item, ARCHIVE)
+    with pytest.raises(TransitionBlocked) as refused:
+        office.step(office.manager, item, "archive")
+    assert refused.value.missing == [
+        "the sign-off of “Archive” (still missing: Act signed by the client)"
+    ]
+    with pytest.raises(TransitionBlocked) as refused:
+        office.sign(office.manager, item, "archive")
+    assert refused.value.missing == ["Act signed by the client"]
+    office.fill(office.finance, item, {"act_signed": True})
     with pytest.raises(TransitionBlocked) as refused:
         office.step(office.manager, item, "archive")
     assert refused.value.missing == ["the sign-off of “Archive”"]
@@ -241,8 +285,10 @@ def test_archive_needs_finance_and_archive_signed(office: Office) -> None:
 def test_export_round_trip_keeps_stages_rules_and_computation(office: Office) -> None:
     item_type = ItemType.objects.get(workspace=office.workspace, key="order")
     data = pipeline_io.item_type_export(item_type)
+    assert data["sequential_stages"] is True
     archive = next(t for t in data["transitions"] if t["key"] == "archive")
-    assert archive["requires_stages"] == ["finance", "archive"]
+    assert archive["guards"] == ["all_stages_signed"]
+    assert archive["requires_stages"] == []
     percent = next(f for f in data["fields"] if f["key"] == "contract_percent")
     assert percent["computed"] == "percent_of_contract"
     archive["requires_stages"] = ["nowhere"]

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,6 +11,9 @@ class Role(models.Model):
         "accounts.Workspace", on_delete=models.CASCADE, related_name="roles"
     )
     name = models.CharField(_("name"), max_length=120)
+    # The Russian name of a role a preset brought ("Менеджер"); shown on Russian pages.
+    # `name` stays the role's key for presets and the API.
+    name_ru = models.CharField(_("name (Russian)"), max_length=120, blank=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -20,6 +24,13 @@ class Role(models.Model):
         constraints = [models.UniqueConstraint("workspace", Lower("name"), name="role_unique_name")]
 
     def __str__(self) -> str:
+        return self.shown_name
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language."""
+        if self.name_ru and (translation.get_language() or "").startswith("ru"):
+            return self.name_ru
         return self.name
 
 

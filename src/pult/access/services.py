@@ -54,6 +54,7 @@ def role_create(
     name: str,
     codes: Iterable[str],
     description: str = "",
+    name_ru: str = "",
 ) -> Role:
     """Create a role holding exactly `codes`. `actor=None`: a preset loader."""
     if actor is not None and not can_manage_roles(actor, workspace):
@@ -64,7 +65,10 @@ def role_create(
     try:
         with transaction.atomic():
             role = Role.objects.create(
-                workspace=workspace, name=name, description=description.strip()
+                workspace=workspace,
+                name=name,
+                name_ru=name_ru.strip(),
+                description=description.strip(),
             )
     except IntegrityError as error:
         raise _taken_error() from error

@@ -27,6 +27,11 @@ register_verbs(
         requires=VIEW_DIRECTORY,
     ),
     Verb(
+        "accounts.workspace_words_changed",
+        _("%(actor)s changed the words and menu sections of %(target)s"),
+        _("Workspace words changed"),
+    ),
+    Verb(
         "accounts.department_created",
         _("%(actor)s created the department %(target)s"),
         _("Department created"),

@@ -102,6 +102,11 @@ class Workspace(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
     preset = models.CharField(_("preset"), max_length=60, blank=True)
+    # The workspace's own words (key -> {"en": …, "ru": …}) and the sections it runs
+    # ([] = all); see accounts.vocabulary. On the row the middleware loads anyway, so
+    # every page has them without a query.
+    words = models.JSONField(_("words"), default=dict, blank=True)
+    sections = models.JSONField(_("sections"), default=list, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -111,6 +116,13 @@ class Workspace(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (the preset's or the admin's), else `name`."""
+        from pult.accounts.vocabulary import workspace_label
+
+        return workspace_label(self)
 
 
 class Department(models.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pult.access.policies import has_permission
 from pult.accounts.models import Membership, User, Workspace
-from pult.accounts.permissions import MANAGE_MEMBERS, VIEW_DIRECTORY
+from pult.accounts.permissions import CONFIGURE_WORKSPACE, MANAGE_MEMBERS, VIEW_DIRECTORY
 
 
 def can_view_directory(actor: User, workspace: Workspace | None) -> bool:
@@ -13,6 +13,11 @@ def can_view_directory(actor: User, workspace: Workspace | None) -> bool:
 
 def can_manage_members(actor: User, workspace: Workspace | None) -> bool:
     return has_permission(actor, workspace, MANAGE_MEMBERS)
+
+
+def can_configure_workspace(actor: User, workspace: Workspace | None) -> bool:
+    """The workspace's words and menu sections: its administrator."""
+    return has_permission(actor, workspace, CONFIGURE_WORKSPACE)
 
 
 def can_view_member(actor: User, membership: Membership) -> bool:

@@ -62,14 +62,36 @@ def member_page(
 ) -> KeysetPage[Membership]:
     members = membership_visible_to(actor, workspace).select_related("user", "department")
     if query:
-        members = members.filter(
-            Q(user__full_name__icontains=query)
-            | Q(user__email__icontains=query)
-            | Q(user__phone__icontains=query)
-            | Q(user__position__icontains=query)
-        )
+        members = members.filter(_member_match(query))
     page = keyset_page(members.prefetch_related("roles"), cursor=cursor, page_size=page_size)
     return page
+
+
+def _member_match(query: str) -> Q:
+    """Name, e-mail, phone or position containing the query, in any case and language
+    (`trgm_icontains`: ILIKE on PostgreSQL, casefolded on SQLite)."""
+    return (
+        Q(user__full_name__trgm_icontains=query)
+        | Q(user__email__trgm_icontains=query)
+        | Q(user__phone__trgm_icontains=query)
+        | Q(user__position__trgm_icontains=query)
+    )
+
+
+def member_search(
+    *, actor: User, workspace: Workspace, query: str, limit: int = 20
+) -> list[Membership]:
+    """Members matching the query, by name, for the global search: only for those who
+    may see the directory (anyone else would find no one but themselves)."""
+    query = " ".join(query.split())[:100]
+    if not query or not policies.can_view_directory(actor, workspace):
+        return []
+    return list(
+        membership_visible_to(actor, workspace)
+        .filter(_member_match(query))
+        .select_related("user", "department")
+        .order_by("user__full_name", "pk")[:limit]
+    )
 
 
 def member_get(*, actor: User, workspace: Workspace, user_id: int) -> Membership:

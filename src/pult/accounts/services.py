@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from pult.access.catalogue import all_codes
 from pult.access.models import Role, RolePermission
 from pult.access.policies import forget_permissions
-from pult.accounts import policies
+from pult.accounts import policies, vocabulary
 from pult.accounts.models import TIME_ZONES, Department, Membership, User, Workspace
 from pult.activity.services import event_record
 from pult.core.exceptions import DomainError, NotFound
+from pult.core.text import text_problem
 from pult.core.uploads import validated_image
 
 if TYPE_CHECKING:
@@ -203,6 +204,54 @@ def department_create(*, actor: User, workspace: Workspace, name: str) -> Depart
         actor=actor, workspace=workspace, verb="accounts.department_created", target=department
     )
     return department
+
+
+@transaction.atomic
+def workspace_words_set(
+    *,
+    actor: User,
+    workspace: Workspace,
+    words: dict[str, dict[str, str]],
+    sections: Sequence[str],
+) -> Workspace:
+    """Replace the workspace's words and the sections its menu shows (F-WORDS).
+
+    Words keep only catalogue keys and languages; an empty word falls back to the
+    neutral default. At least one section stays on: an empty list would mean "all"."""
+    if not policies.can_configure_workspace(actor, workspace):
+        raise NotFound(_("Page not found."))
+    problems: dict[str, list[str]] = {}
+    for key, texts in words.items() if isinstance(words, dict) else []:
+        for language, text in texts.items() if isinstance(texts, dict) else []:
+            if isinstance(text, str) and (problem := text_problem(text, multiline=False)):
+                problems[f"{key}_{language}"] = [problem]
+    if problems:
+        raise DomainError(_("Correct the words marked below."), field_errors=problems)
+    chosen = vocabulary.sections_clean(list(sections))
+    if not chosen:
+        raise DomainError(
+            _("Keep at least one section on."),
+            field_errors={"sections": [_("Keep at least one section on.")]},
+        )
+    locked = Workspace.objects.select_for_update().get(pk=workspace.pk)
+    old_words: dict[str, object] = dict(locked.words or {})
+    old_sections: list[str] = list(locked.sections or vocabulary.SECTION_KEYS)
+    new_words = vocabulary.words_clean(words)
+    locked.words, locked.sections = new_words, chosen
+    locked.save(update_fields=["words", "sections"])
+    workspace.words, workspace.sections = new_words, chosen
+    event_record(
+        actor=actor,
+        workspace=workspace,
+        verb="accounts.workspace_words_changed",
+        target=workspace,
+        payload={
+            "words": [k for k in vocabulary.WORD_KEYS if old_words.get(k) != new_words.get(k)],
+            "sections_on": [k for k in chosen if k not in old_sections],
+            "sections_off": [k for k in old_sections if k not in chosen],
+        },
+    )
+    return workspace
 
 
 PROFILE_FIELDS = ("full_name", "phone", "position", "locale", "time_zone")

@@ -31,6 +31,7 @@ urlpatterns = [
     path("language/", views.language_set, name="language"),
     path("workspaces/", views.workspaces, name="workspaces"),
     path("workspaces/switch/", views.workspace_switch, name="workspace_switch"),
+    path("settings/workspace/", views.workspace_settings, name="workspace_settings"),
     path("people/", views.people, name="people"),
     path("people/new/", views.person_add, name="person_add"),
     path("people/departments/", views.departments, name="departments"),

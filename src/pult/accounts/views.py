@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -32,6 +33,15 @@ class LoginView(auth_views.LoginView):
     form_class = forms.LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.get_user()
+        if not user.locale:
+            # Someone who never chose a language keeps the one they logged in with, so
+            # their e-mails and the reminders Pult writes for them speak it too.
+            services.language_set(actor=user, locale=(translation.get_language() or "en")[:2])
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -166,7 +176,7 @@ def workspace_switch(request: WorkspaceRequest) -> HttpResponse:
         workspace = services.workspace_switch(actor=_user(request), workspace_id=workspace_id)
     except NotFound as error:
         raise Http404 from error
-    messages.success(request, _("Switched to %(name)s.") % {"name": workspace.name})
+    messages.success(request, _("Switched to %(name)s.") % {"name": workspace.display_name})
     return redirect("ui:home")
 
 
@@ -333,6 +343,37 @@ def avatar(request: WorkspaceRequest, user_id: int) -> FileResponse:
 def _image_type(name: str) -> str:
     ext = name.rsplit(".", 1)[-1].lower()
     return {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}.get(ext, "image/png")
+
+
+# --- The workspace's words and sections (its administrator) ------------------------
+
+
+@workspace_required
+def workspace_settings(request: WorkspaceRequest) -> HttpResponse:
+    """What the workspace calls things, in both languages, and which sections it runs."""
+    actor, workspace = _user(request), request.workspace
+    if not policies.can_configure_workspace(actor, workspace):
+        raise PermissionDenied
+    form = forms.WorkspaceWordsForm(request.POST or None, workspace=workspace)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.workspace_words_set(
+                actor=actor,
+                workspace=workspace,
+                words=form.words(),
+                sections=form.cleaned_data["sections"],
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("accounts:workspace_settings")
+    return render(
+        request,
+        "accounts/workspace_settings.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- Workspaces (installation admin) -----------------------------------------------

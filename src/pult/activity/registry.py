@@ -1,9 +1,10 @@
-"""What each app tells the activity feed: how to describe its verbs and which of
-its targets an actor may see. Unregistered target types are visible to nobody."""
+"""What each app tells the activity feed: how to describe its verbs, which of its
+targets an actor may see, and what it does when an event is recorded. Unregistered
+target types are visible to nobody."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -12,9 +13,20 @@ from django.utils.functional import Promise
 
 if TYPE_CHECKING:
     from pult.accounts.models import User, Workspace
+    from pult.activity.models import Event
 
 # Returns the queryset of targets the actor may see in the workspace; None means none.
 VisibleTargets = Callable[["User", "Workspace"], "QuerySet[Any] | None"]
+# The names an event's text needs, worked out when it is read: in the reader's language
+# (a status's or a field's name) and for the reader (only the fields they may see; the
+# reader is None where nobody in particular reads, e.g. the global feed's cache).
+Values = Callable[["Event", "User | None"], Mapping[str, object]]
+# Reads at once what `values` needs for a page of one workspace's events of the verb (an
+# inbox, a feed), so that a page costs the same queries however many events it holds.
+Prepare = Callable[[list["Event"], "User | None", "Workspace"], None]
+# Called inside the transaction that records an event, after the row is written: an app
+# that takes part in what happened (the chat keeps a step's comment as a message).
+Subscriber = Callable[["Event"], None]
 
 
 @dataclass(frozen=True)
@@ -25,10 +37,13 @@ class Verb:
     label: str | Promise
     # Permission a viewer needs to see events of this kind at all ("" = none).
     requires: str = ""
+    values: Values | None = None
+    prepare: Prepare | None = None
 
 
 _verbs: dict[str, Verb] = {}
 _visibility: dict[type[Model], VisibleTargets] = {}
+_subscribers: dict[str, list[Subscriber]] = {}
 
 
 def register_verbs(*verbs: Verb) -> None:
@@ -38,6 +53,17 @@ def register_verbs(*verbs: Verb) -> None:
 
 def register_visibility(model: type[Model], visible_targets: VisibleTargets) -> None:
     _visibility[model] = visible_targets
+
+
+def subscribe(verb_key: str, subscriber: Subscriber) -> None:
+    """Have `subscriber` called for every event of this kind, in the recording
+    transaction, in the order apps subscribed (their order in INSTALLED_APPS)."""
+    if subscriber not in _subscribers.setdefault(verb_key, []):
+        _subscribers[verb_key].append(subscriber)
+
+
+def subscribers(verb_key: str) -> list[Subscriber]:
+    return list(_subscribers.get(verb_key, ()))
 
 
 def verb(key: str) -> Verb | None:

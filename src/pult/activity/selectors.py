@@ -9,6 +9,7 @@ from django.db.models import Model, Q, QuerySet
 
 from pult.access.policies import has_permission, permission_codes
 from pult.activity import registry
+from pult.activity.describe import prepare_for_reading
 from pult.activity.models import Event
 from pult.activity.permissions import VIEW_FEED
 from pult.core.pagination import KeysetPage, keyset_page
@@ -64,7 +65,9 @@ def feed_page(
     events = event_visible_to(actor, workspace)
     if verb:
         events = events.filter(verb=verb)
-    return keyset_page(_for_display(events), cursor=cursor, page_size=page_size)
+    page = keyset_page(_for_display(events), cursor=cursor, page_size=page_size)
+    prepare_for_reading(page.rows, actor, workspace)  # the page's sentences, read at once
+    return page
 
 
 def timeline_for(*, actor: User, target: Model, limit: int = 100) -> list[Event]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 
+from pult.activity import registry
 from pult.activity.models import Event
 
 if TYPE_CHECKING:
@@ -23,7 +24,8 @@ def event_record(
     payload: dict[str, Any] | None = None,
     notify: bool = True,
 ) -> Event:
-    """Record that `actor` did `verb` to `target`; then apply the notification rules."""
+    """Record that `actor` did `verb` to `target`; then let the apps that subscribed to
+    the verb take part (in this transaction) and apply the notification rules."""
     event = Event.objects.create(
         workspace=workspace,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -33,6 +35,8 @@ def event_record(
         target_label=str(target)[:300] if target is not None else "",
         payload=payload or {},
     )
+    for subscriber in registry.subscribers(verb):
+        subscriber(event)
     if notify:
         from pult.notifications.services import notifications_dispatch
 

@@ -7,10 +7,10 @@ from django.shortcuts import render
 from pult.activity import registry, selectors
 from pult.core.http import WorkspaceRequest
 from pult.core.pagination import parse_cursor
-from pult.core.views import workspace_required
+from pult.core.views import section_required
 
 
-@workspace_required
+@section_required("activity")
 def feed(request: WorkspaceRequest) -> HttpResponse:
     verb = request.GET.get("verb", "")
     if verb and registry.verb(verb) is None:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
 from pult.accounts.models import User, Workspace
+from pult.api.schemas import ERRORS, WRITE_ERRORS, Day, Id, In, Limit, Moment, Money, SingleLine
 from pult.parties import client_selectors as selectors
 from pult.parties import client_services as services
 from pult.parties.models import Client, ClientStatus, ContactPerson, Contract
@@ -48,32 +49,32 @@ class ClientOut(Schema):
 
 class ClientPage(Schema):
     items: list[ClientOut]
-    next_cursor: int | None
+    next_cursor: Id | None
 
 
-class ClientIn(Schema):
-    name: str
+class ClientIn(In):
+    name: SingleLine
     address: str = ""
-    source: str = ""
-    industry: str = ""
+    source: SingleLine = ""
+    industry: SingleLine = ""
     activity: str = ""
     comments: str = ""
-    tags: str = ""
-    manager: int | None = None
-    next_contact_at: datetime | None = None
+    tags: SingleLine = ""
+    manager: Id | None = None
+    next_contact_at: Moment | None = None
 
 
-class ClientPatch(Schema):
-    name: str | None = None
+class ClientPatch(In):
+    name: SingleLine | None = None
     address: str | None = None
-    source: str | None = None
-    industry: str | None = None
+    source: SingleLine | None = None
+    industry: SingleLine | None = None
     activity: str | None = None
     comments: str | None = None
-    tags: str | None = None
-    manager: int | None = None
-    next_contact_at: datetime | None = None
-    status: str | None = None
+    tags: SingleLine | None = None
+    manager: Id | None = None
+    next_contact_at: Moment | None = None
+    status: Literal["active", "refused"] | None = None
 
 
 class ContactOut(Schema):
@@ -86,17 +87,17 @@ class ContactOut(Schema):
     comments: str
 
 
-class ContactIn(Schema):
-    full_name: str
-    position: str = ""
+class ContactIn(In):
+    full_name: SingleLine
+    position: SingleLine = ""
     phones: str = ""
     emails: str = ""
     comments: str = ""
 
 
-class ContactPatch(Schema):
-    full_name: str | None = None
-    position: str | None = None
+class ContactPatch(In):
+    full_name: SingleLine | None = None
+    position: SingleLine | None = None
     phones: str | None = None
     emails: str | None = None
     comments: str | None = None
@@ -113,21 +114,21 @@ class ContractOut(Schema):
     comments: str
 
 
-class ContractIn(Schema):
-    number: str
-    signed_on: date | None = None
-    valid_from: date | None = None
-    valid_until: date | None = None
-    amount: Decimal | None = None
+class ContractIn(In):
+    number: SingleLine
+    signed_on: Day | None = None
+    valid_from: Day | None = None
+    valid_until: Day | None = None
+    amount: Money | None = None
     comments: str = ""
 
 
-class ContractPatch(Schema):
-    number: str | None = None
-    signed_on: date | None = None
-    valid_from: date | None = None
-    valid_until: date | None = None
-    amount: Decimal | None = None
+class ContractPatch(In):
+    number: SingleLine | None = None
+    signed_on: Day | None = None
+    valid_from: Day | None = None
+    valid_until: Day | None = None
+    amount: Money | None = None
     comments: str | None = None
 
 
@@ -191,15 +192,15 @@ def _detail(user: User, workspace: Workspace, client_id: int) -> dict[str, Any]:
 # --- Clients --------------------------------------------------------------------------
 
 
-@router.get("/clients", response=ClientPage)
+@router.get("/clients", response={200: ClientPage, **ERRORS})
 def client_list(
     request: HttpRequest,
     q: str = "",
     status: str = "",
-    manager: int | None = None,
+    manager: Id | None = None,
     archived: bool = False,
-    cursor: int | None = None,
-    limit: int = 50,
+    cursor: Id | None = None,
+    limit: Limit = 50,
 ) -> dict[str, Any]:
     """q finds a company by a (misspelled) name or a contract number (exact or prefix)."""
     user, workspace = _actor(request)
@@ -216,7 +217,7 @@ def client_list(
     return {"items": [_client(c) for c in page.rows], "next_cursor": page.next_cursor}
 
 
-@router.post("/clients", response={201: ClientOut})
+@router.post("/clients", response={201: ClientOut, **WRITE_ERRORS})
 def client_create(request: HttpRequest, payload: ClientIn) -> Status[Any]:
     user, workspace = _actor(request)
     data = payload.dict()
@@ -225,14 +226,14 @@ def client_create(request: HttpRequest, payload: ClientIn) -> Status[Any]:
     return Status(201, _detail(user, workspace, client.pk))
 
 
-@router.get("/clients/{client_id}", response=ClientOut)
-def client_get(request: HttpRequest, client_id: int) -> dict[str, Any]:
+@router.get("/clients/{client_id}", response={200: ClientOut, **ERRORS})
+def client_get(request: HttpRequest, client_id: Id) -> dict[str, Any]:
     user, workspace = _actor(request)
     return _detail(user, workspace, client_id)
 
 
-@router.patch("/clients/{client_id}", response=ClientOut)
-def client_update(request: HttpRequest, client_id: int, payload: ClientPatch) -> dict[str, Any]:
+@router.patch("/clients/{client_id}", response={200: ClientOut, **WRITE_ERRORS})
+def client_update(request: HttpRequest, client_id: Id, payload: ClientPatch) -> dict[str, Any]:
     """Only the fields sent change; "manager": null clears the manager, "status" is
     "active" or "refused"."""
     user, workspace = _actor(request)
@@ -254,16 +255,16 @@ def client_update(request: HttpRequest, client_id: int, payload: ClientPatch) ->
     return _detail(user, workspace, client_id)
 
 
-@router.post("/clients/{client_id}/archive", response=ClientOut)
-def client_archive(request: HttpRequest, client_id: int) -> dict[str, Any]:
+@router.post("/clients/{client_id}/archive", response={200: ClientOut, **WRITE_ERRORS})
+def client_archive(request: HttpRequest, client_id: Id) -> dict[str, Any]:
     user, workspace = _actor(request)
     selectors.client_get(actor=user, workspace=workspace, client_id=client_id)
     services.client_archive(actor=user, workspace=workspace, client_id=client_id)
     return _detail(user, workspace, client_id)
 
 
-@router.post("/clients/{client_id}/restore", response=ClientOut)
-def client_restore(request: HttpRequest, client_id: int) -> dict[str, Any]:
+@router.post("/clients/{client_id}/restore", response={200: ClientOut, **WRITE_ERRORS})
+def client_restore(request: HttpRequest, client_id: Id) -> dict[str, Any]:
     user, workspace = _actor(request)
     selectors.client_get(actor=user, workspace=workspace, client_id=client_id)
     services.client_restore(actor=user, workspace=workspace, client_id=client_id)
@@ -273,15 +274,15 @@ def client_restore(request: HttpRequest, client_id: int) -> dict[str, Any]:
 # --- Contacts -------------------------------------------------------------------------
 
 
-@router.get("/clients/{client_id}/contacts", response=list[ContactOut])
-def contact_list(request: HttpRequest, client_id: int) -> list[dict[str, Any]]:
+@router.get("/clients/{client_id}/contacts", response={200: list[ContactOut], **ERRORS})
+def contact_list(request: HttpRequest, client_id: Id) -> list[dict[str, Any]]:
     user, workspace = _actor(request)
     client = selectors.client_get(actor=user, workspace=workspace, client_id=client_id)
     return [_contact(c) for c in client.contacts.all()]
 
 
-@router.post("/clients/{client_id}/contacts", response={201: ContactOut})
-def contact_add(request: HttpRequest, client_id: int, payload: ContactIn) -> Status[Any]:
+@router.post("/clients/{client_id}/contacts", response={201: ContactOut, **WRITE_ERRORS})
+def contact_add(request: HttpRequest, client_id: Id, payload: ContactIn) -> Status[Any]:
     user, workspace = _actor(request)
     selectors.client_get(actor=user, workspace=workspace, client_id=client_id)
     contact = services.contact_add(
@@ -295,8 +296,8 @@ def _not_null(changes: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in changes.items() if v is not None}
 
 
-@router.patch("/contacts/{contact_id}", response=ContactOut)
-def contact_update(request: HttpRequest, contact_id: int, payload: ContactPatch) -> dict[str, Any]:
+@router.patch("/contacts/{contact_id}", response={200: ContactOut, **WRITE_ERRORS})
+def contact_update(request: HttpRequest, contact_id: Id, payload: ContactPatch) -> dict[str, Any]:
     user, workspace = _actor(request)
     selectors.contact_get(actor=user, workspace=workspace, contact_id=contact_id)
     contact = services.contact_update(
@@ -308,8 +309,8 @@ def contact_update(request: HttpRequest, contact_id: int, payload: ContactPatch)
     return _contact(contact)
 
 
-@router.delete("/contacts/{contact_id}", response={204: None})
-def contact_remove(request: HttpRequest, contact_id: int) -> Status[Any]:
+@router.delete("/contacts/{contact_id}", response={204: None, **WRITE_ERRORS})
+def contact_remove(request: HttpRequest, contact_id: Id) -> Status[Any]:
     user, workspace = _actor(request)
     selectors.contact_get(actor=user, workspace=workspace, contact_id=contact_id)
     services.contact_remove(actor=user, workspace=workspace, contact_id=contact_id)
@@ -319,15 +320,15 @@ def contact_remove(request: HttpRequest, contact_id: int) -> Status[Any]:
 # --- Contracts ------------------------------------------------------------------------
 
 
-@router.get("/clients/{client_id}/contracts", response=list[ContractOut])
-def contract_list(request: HttpRequest, client_id: int) -> list[dict[str, Any]]:
+@router.get("/clients/{client_id}/contracts", response={200: list[ContractOut], **ERRORS})
+def contract_list(request: HttpRequest, client_id: Id) -> list[dict[str, Any]]:
     user, workspace = _actor(request)
     client = selectors.client_get(actor=user, workspace=workspace, client_id=client_id)
     return [_contract(c) for c in client.contracts.all()]
 
 
-@router.post("/clients/{client_id}/contracts", response={201: ContractOut})
-def contract_create(request: HttpRequest, client_id: int, payload: ContractIn) -> Status[Any]:
+@router.post("/clients/{client_id}/contracts", response={201: ContractOut, **WRITE_ERRORS})
+def contract_create(request: HttpRequest, client_id: Id, payload: ContractIn) -> Status[Any]:
     user, workspace = _actor(request)
     selectors.client_get(actor=user, workspace=workspace, client_id=client_id)
     contract = services.contract_create(
@@ -336,9 +337,9 @@ def contract_create(request: HttpRequest, client_id: int, payload: ContractIn) -
     return Status(201, _contract(contract))
 
 
-@router.patch("/contracts/{contract_id}", response=ContractOut)
+@router.patch("/contracts/{contract_id}", response={200: ContractOut, **WRITE_ERRORS})
 def contract_update(
-    request: HttpRequest, contract_id: int, payload: ContractPatch
+    request: HttpRequest, contract_id: Id, payload: ContractPatch
 ) -> dict[str, Any]:
     """Only the fields sent change; null clears a date or the sum, not the number."""
     user, workspace = _actor(request)

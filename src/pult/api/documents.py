@@ -17,6 +17,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from pult.accounts.models import User, Workspace
+from pult.api.schemas import ERRORS, WRITE_ERRORS, Id, In, SingleLine
 from pult.core.exceptions import NotFound
 from pult.documents import document_selectors as selectors
 from pult.documents import document_services as services
@@ -57,8 +58,8 @@ class DocumentOut(Schema):
     versions: list[VersionOut]  # newest first
 
 
-class DocumentPatch(Schema):
-    title: str
+class DocumentPatch(In):
+    title: SingleLine
 
 
 def _actor(request: HttpRequest) -> tuple[User, Workspace]:
@@ -104,20 +105,22 @@ def _fresh(user: User, workspace: Workspace, document_id: int) -> dict[str, Any]
     )
 
 
-@router.get("/contracts/{contract_id}/documents", response=list[DocumentOut])
-def contract_document_list(request: HttpRequest, contract_id: int) -> list[dict[str, Any]]:
+@router.get("/contracts/{contract_id}/documents", response={200: list[DocumentOut], **ERRORS})
+def contract_document_list(request: HttpRequest, contract_id: Id) -> list[dict[str, Any]]:
     user, workspace = _actor(request)
     contract = contract_get(actor=user, workspace=workspace, contract_id=contract_id)
     documents = selectors.document_list(actor=user, workspace=workspace, contract=contract)
     return [_document(d) for d in documents]
 
 
-@router.post("/contracts/{contract_id}/documents", response={201: DocumentOut})
+@router.post("/contracts/{contract_id}/documents", response={201: DocumentOut, **WRITE_ERRORS})
 def contract_document_add(
     request: HttpRequest,
-    contract_id: int,
+    contract_id: Id,
     file: File[UploadedFile],
-    title: Form[str] = "",
+    # Not Form[SingleLine]: ninja drops the default of a parameter whose Annotated
+    # type carries its own metadata (the one-line check), making the title required.
+    title: SingleLine = Form(""),  # noqa: B008
     note: Form[str] = "",
 ) -> Status[Any]:
     user, workspace = _actor(request)
@@ -132,8 +135,8 @@ def contract_document_add(
     return Status(201, _fresh(user, workspace, document.pk))
 
 
-@router.get("/items/{item_id}/documents", response=list[DocumentOut])
-def item_document_list(request: HttpRequest, item_id: int) -> list[dict[str, Any]]:
+@router.get("/items/{item_id}/documents", response={200: list[DocumentOut], **ERRORS})
+def item_document_list(request: HttpRequest, item_id: Id) -> list[dict[str, Any]]:
     user, workspace = _actor(request)
     item = item_get(actor=user, workspace=workspace, item_id=item_id)
     if not selectors.item_takes_documents(item):
@@ -142,12 +145,12 @@ def item_document_list(request: HttpRequest, item_id: int) -> list[dict[str, Any
     return [_document(d) for d in documents]
 
 
-@router.post("/items/{item_id}/documents", response={201: DocumentOut})
+@router.post("/items/{item_id}/documents", response={201: DocumentOut, **WRITE_ERRORS})
 def item_document_add(
     request: HttpRequest,
-    item_id: int,
+    item_id: Id,
     file: File[UploadedFile],
-    title: Form[str] = "",
+    title: SingleLine = Form(""),  # noqa: B008 - see contract_document_add
     note: Form[str] = "",
 ) -> Status[Any]:
     user, workspace = _actor(request)
@@ -157,14 +160,14 @@ def item_document_add(
     return Status(201, _fresh(user, workspace, document.pk))
 
 
-@router.get("/documents/{document_id}", response=DocumentOut)
-def document_detail(request: HttpRequest, document_id: int) -> dict[str, Any]:
+@router.get("/documents/{document_id}", response={200: DocumentOut, **ERRORS})
+def document_detail(request: HttpRequest, document_id: Id) -> dict[str, Any]:
     user, workspace = _actor(request)
     return _fresh(user, workspace, document_id)
 
 
-@router.patch("/documents/{document_id}", response=DocumentOut)
-def document_rename(request: HttpRequest, document_id: int, payload: DocumentPatch) -> Any:
+@router.patch("/documents/{document_id}", response={200: DocumentOut, **WRITE_ERRORS})
+def document_rename(request: HttpRequest, document_id: Id, payload: DocumentPatch) -> Any:
     user, workspace = _actor(request)
     services.document_rename(
         actor=user, workspace=workspace, document_id=document_id, title=payload.title
@@ -172,17 +175,17 @@ def document_rename(request: HttpRequest, document_id: int, payload: DocumentPat
     return _fresh(user, workspace, document_id)
 
 
-@router.delete("/documents/{document_id}", response={204: None})
-def document_remove(request: HttpRequest, document_id: int) -> Status[Any]:
+@router.delete("/documents/{document_id}", response={204: None, **WRITE_ERRORS})
+def document_remove(request: HttpRequest, document_id: Id) -> Status[Any]:
     user, workspace = _actor(request)
     services.document_remove(actor=user, workspace=workspace, document_id=document_id)
     return Status(204, None)
 
 
-@router.post("/documents/{document_id}/versions", response={201: VersionOut})
+@router.post("/documents/{document_id}/versions", response={201: VersionOut, **WRITE_ERRORS})
 def document_version_add(
     request: HttpRequest,
-    document_id: int,
+    document_id: Id,
     file: File[UploadedFile],
     note: Form[str] = "",
 ) -> Status[Any]:
@@ -193,8 +196,21 @@ def document_version_add(
     return Status(201, _version(version))
 
 
-@router.get("/document-versions/{version_id}/file", url_name="document_version_file")
-def document_version_file(request: HttpRequest, version_id: int) -> FileResponse:
+@router.get(
+    "/document-versions/{version_id}/file",
+    url_name="document_version_file",
+    response=ERRORS,
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file",
+                # The stored file's own type (a PDF, a DOCX, an image …).
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def document_version_file(request: HttpRequest, version_id: Id) -> FileResponse:
     """The file itself, as an attachment with nosniff (as the pages serve it)."""
     user, workspace = _actor(request)
     version = selectors.document_version_get(actor=user, workspace=workspace, version_id=version_id)

@@ -25,6 +25,18 @@ def error_response(
     return api.create_response(request, body, status=status)
 
 
+def _field_name(location: Any) -> str:
+    """The field an error is about, as a client names it: ninja locates a body error
+    under the endpoint's parameter ("body", "payload", "title"), which is no name the
+    client sent; an error about the body as a whole is "__all__" (as in Django forms)."""
+    parts = [str(p) for p in location]
+    if parts[:1] == ["body"]:
+        parts = parts[2:] or ["__all__"]
+    elif len(parts) > 1:
+        parts = parts[1:]  # "query", "path", "form": the parameter's name follows
+    return ".".join(parts) or "__all__"
+
+
 def install(api: NinjaAPI) -> None:
     def on_domain(request: HttpRequest, exc: Any) -> HttpResponse:
         if isinstance(exc, NotFound):
@@ -43,9 +55,7 @@ def install(api: NinjaAPI) -> None:
     def on_validation(request: HttpRequest, exc: Any) -> HttpResponse:
         fields: dict[str, list[str]] = {}
         for item in exc.errors:
-            location: Any = item.get("loc", [])
-            name = ".".join(str(p) for p in location[1:] or location) or "body"
-            fields.setdefault(name, []).append(str(item.get("msg", "")))
+            fields.setdefault(_field_name(item.get("loc", ())), []).append(str(item.get("msg", "")))
         return error_response(api, request, 422, "invalid", _("The request is not valid."), fields)
 
     def on_auth(request: HttpRequest, exc: Any) -> HttpResponse:

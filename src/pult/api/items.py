@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import BaseModel
 
 from pult.accounts.models import User, Workspace
+from pult.api.schemas import ERRORS, WRITE_ERRORS, Day, Id, In, Key, Limit, SingleLine
 from pult.chat import selectors as chat_selectors
 from pult.chat import services as chat_services
 from pult.core.exceptions import NotFound
@@ -70,22 +71,22 @@ class ItemOut(BaseModel):
 
 class ItemPage(BaseModel):
     items: list[ItemOut]
-    next_cursor: int | None
+    next_cursor: Id | None
 
 
-class ItemIn(Schema):
-    item_type: str
-    title: str
+class ItemIn(In):
+    item_type: Key
+    title: SingleLine
     values: dict[str, Any] = {}
-    outlet: int | None = None
+    outlet: Id | None = None
     # An order for a client (P2): a contract alone implies its client; the manager
     # defaults to the caller when they may manage orders.
-    client_id: int | None = None
-    contract_id: int | None = None
-    manager_id: int | None = None
+    client_id: Id | None = None
+    contract_id: Id | None = None
+    manager_id: Id | None = None
 
 
-class ValuesIn(Schema):
+class ValuesIn(In):
     values: dict[str, Any]
 
 
@@ -112,20 +113,20 @@ class StageOut(Schema):
     can_sign: bool
 
 
-class StepIn(Schema):
+class StepIn(In):
     comment: str = ""
     values: dict[str, Any] = {}
 
 
-class UrgentIn(Schema):
+class UrgentIn(In):
     urgent: bool
 
 
-class TakeIn(Schema):
-    item_type: str
+class TakeIn(In):
+    item_type: Key
 
 
-class MessageIn(Schema):
+class MessageIn(In):
     body: str
     internal: bool = False
 
@@ -205,11 +206,34 @@ def _item_type_key(workspace: Workspace, key: str) -> str:
     return key
 
 
-@router.get("/items", response=ItemPage)
-def item_list(request: HttpRequest, cursor: int | None = None, limit: int = 50) -> dict[str, Any]:
-    """Filter with the list page's parameters: q, item_type, status, category, overdue,
-    urgent, requester, assignee, outlet, brand, city, submitted_/due_/closed_from|to,
-    f_<field>=value."""
+@router.get("/items", response={200: ItemPage, **ERRORS})
+def item_list(
+    request: HttpRequest,
+    cursor: Id | None = None,
+    limit: Limit = 50,
+    q: str = "",
+    item_type: Id | None = None,
+    status: Query[list[Key] | None] = None,
+    category: Literal["", "active", "open", "paused", "closed"] = "",
+    overdue: bool = False,
+    urgent: bool = False,
+    requester: Id | None = None,
+    assignee: Id | None = None,
+    outlet: Id | None = None,
+    brand: Id | None = None,
+    city: str = "",
+    submitted_from: Day | None = None,
+    submitted_to: Day | None = None,
+    due_from: Day | None = None,
+    due_to: Day | None = None,
+    closed_from: Day | None = None,
+    closed_to: Day | None = None,
+) -> dict[str, Any]:
+    """Filter with the list page's parameters (and f_<field>=value for a custom field).
+
+    The parameters are declared so that ninja checks them (ids within 64 bits, real
+    dates) and the OpenAPI document lists them; the filter itself is read from the
+    query string by the same `parse_filter` as the page's."""
     user, workspace = _actor(request)
     flt = parse_filter(request.GET)
     page = selectors.item_rows(
@@ -220,7 +244,7 @@ def item_list(request: HttpRequest, cursor: int | None = None, limit: int = 50) 
     return {"items": items, "next_cursor": page.next_cursor}
 
 
-@router.post("/items", response={201: ItemOut})
+@router.post("/items", response={201: ItemOut, **WRITE_ERRORS})
 def item_create(request: HttpRequest, payload: ItemIn) -> Status[Any]:
     user, workspace = _actor(request)
     parties = orders.order_parties_from_ids(
@@ -243,7 +267,7 @@ def item_create(request: HttpRequest, payload: ItemIn) -> Status[Any]:
     return Status(201, _detail(user, workspace, item.pk))
 
 
-@router.post("/items/take-next", response=ItemOut)
+@router.post("/items/take-next", response={200: ItemOut, **WRITE_ERRORS})
 def item_take_next(request: HttpRequest, payload: TakeIn) -> dict[str, Any]:
     user, workspace = _actor(request)
     item = services.work_item_take_next(
@@ -252,16 +276,14 @@ def item_take_next(request: HttpRequest, payload: TakeIn) -> dict[str, Any]:
     return _detail(user, workspace, item.pk)
 
 
-@router.get("/items/{item_id}", response=ItemOut)
-def item_get(request: HttpRequest, item_id: int) -> dict[str, Any]:
+@router.get("/items/{item_id}", response={200: ItemOut, **ERRORS})
+def item_get(request: HttpRequest, item_id: Id) -> dict[str, Any]:
     user, workspace = _actor(request)
     return _detail(user, workspace, item_id)
 
 
-@router.post("/items/{item_id}/transitions/{key}", response=ItemOut)
-def item_transition(
-    request: HttpRequest, item_id: int, key: str, payload: StepIn
-) -> dict[str, Any]:
+@router.post("/items/{item_id}/transitions/{key}", response={200: ItemOut, **WRITE_ERRORS})
+def item_transition(request: HttpRequest, item_id: Id, key: Key, payload: StepIn) -> dict[str, Any]:
     user, workspace = _actor(request)
     selectors.item_get(actor=user, workspace=workspace, item_id=item_id)  # 404 if invisible
     services.work_item_transition(
@@ -323,15 +345,15 @@ def _stages(user: User, item: Item) -> list[dict[str, Any]]:
     return out
 
 
-@router.get("/items/{item_id}/stages", response=list[StageOut])
-def stage_list(request: HttpRequest, item_id: int) -> list[dict[str, Any]]:
+@router.get("/items/{item_id}/stages", response={200: list[StageOut], **ERRORS})
+def stage_list(request: HttpRequest, item_id: Id) -> list[dict[str, Any]]:
     user, workspace = _actor(request)
     item = selectors.item_get(actor=user, workspace=workspace, item_id=item_id)
     return _stages(user, item)
 
 
-@router.patch("/items/{item_id}/values", response=ItemOut)
-def item_values(request: HttpRequest, item_id: int, payload: ValuesIn) -> dict[str, Any]:
+@router.patch("/items/{item_id}/values", response={200: ItemOut, **WRITE_ERRORS})
+def item_values(request: HttpRequest, item_id: Id, payload: ValuesIn) -> dict[str, Any]:
     """Change custom field values under the field policy; a refusal (400) names each
     field in `error.fields`."""
     user, workspace = _actor(request)
@@ -342,8 +364,8 @@ def item_values(request: HttpRequest, item_id: int, payload: ValuesIn) -> dict[s
     return _detail(user, workspace, item_id)
 
 
-@router.post("/items/{item_id}/stages/{key}/sign", response=list[StageOut])
-def stage_sign(request: HttpRequest, item_id: int, key: str) -> list[dict[str, Any]]:
+@router.post("/items/{item_id}/stages/{key}/sign", response={200: list[StageOut], **WRITE_ERRORS})
+def stage_sign(request: HttpRequest, item_id: Id, key: Key) -> list[dict[str, Any]]:
     """Sign the stage off; refused (400, code stage_incomplete) naming the empty
     required fields in `error.fields`."""
     user, workspace = _actor(request)
@@ -352,8 +374,8 @@ def stage_sign(request: HttpRequest, item_id: int, key: str) -> list[dict[str, A
     return _stages(user, selectors.item_get(actor=user, workspace=workspace, item_id=item_id))
 
 
-@router.delete("/items/{item_id}/stages/{key}/sign", response=list[StageOut])
-def stage_unsign(request: HttpRequest, item_id: int, key: str) -> list[dict[str, Any]]:
+@router.delete("/items/{item_id}/stages/{key}/sign", response={200: list[StageOut], **WRITE_ERRORS})
+def stage_unsign(request: HttpRequest, item_id: Id, key: Key) -> list[dict[str, Any]]:
     """Withdraw the stage's sign-off (managers only)."""
     user, workspace = _actor(request)
     selectors.item_get(actor=user, workspace=workspace, item_id=item_id)
@@ -361,8 +383,8 @@ def stage_unsign(request: HttpRequest, item_id: int, key: str) -> list[dict[str,
     return _stages(user, selectors.item_get(actor=user, workspace=workspace, item_id=item_id))
 
 
-@router.post("/items/{item_id}/urgent", response=ItemOut)
-def item_urgent(request: HttpRequest, item_id: int, payload: UrgentIn) -> dict[str, Any]:
+@router.post("/items/{item_id}/urgent", response={200: ItemOut, **WRITE_ERRORS})
+def item_urgent(request: HttpRequest, item_id: Id, payload: UrgentIn) -> dict[str, Any]:
     user, workspace = _actor(request)
     selectors.item_get(actor=user, workspace=workspace, item_id=item_id)
     services.work_item_set_urgent(
@@ -381,9 +403,9 @@ def _message(message: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/items/{item_id}/messages", response=list[MessageOut])
+@router.get("/items/{item_id}/messages", response={200: list[MessageOut], **ERRORS})
 def message_list(
-    request: HttpRequest, item_id: int, before: int | None = None, after: int | None = None
+    request: HttpRequest, item_id: Id, before: Id | None = None, after: Id | None = None
 ) -> list[dict[str, Any]]:
     user, workspace = _actor(request)
     item = selectors.item_get(actor=user, workspace=workspace, item_id=item_id)
@@ -393,8 +415,8 @@ def message_list(
     return [_message(m) for m in messages]
 
 
-@router.post("/items/{item_id}/messages", response={201: MessageOut})
-def message_post(request: HttpRequest, item_id: int, payload: MessageIn) -> Status[Any]:
+@router.post("/items/{item_id}/messages", response={201: MessageOut, **WRITE_ERRORS})
+def message_post(request: HttpRequest, item_id: Id, payload: MessageIn) -> Status[Any]:
     user, workspace = _actor(request)
     message = chat_services.message_post(
         actor=user,
@@ -418,18 +440,18 @@ def _attachment(attachment: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/items/{item_id}/attachments", response=list[AttachmentOut])
-def attachment_list(request: HttpRequest, item_id: int) -> list[dict[str, Any]]:
+@router.get("/items/{item_id}/attachments", response={200: list[AttachmentOut], **ERRORS})
+def attachment_list(request: HttpRequest, item_id: Id) -> list[dict[str, Any]]:
     user, workspace = _actor(request)
     item = selectors.item_get(actor=user, workspace=workspace, item_id=item_id)
     attachments = document_selectors.attachment_list(actor=user, workspace=workspace, item=item)
     return [_attachment(a) for a in attachments]
 
 
-@router.post("/items/{item_id}/attachments", response={201: AttachmentOut})
+@router.post("/items/{item_id}/attachments", response={201: AttachmentOut, **WRITE_ERRORS})
 def attachment_add(
     request: HttpRequest,
-    item_id: int,
+    item_id: Id,
     file: File[UploadedFile],
     kind: Form[str] = "input",
 ) -> Status[Any]:

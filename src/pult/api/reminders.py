@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from pult.accounts.models import User, Workspace
+from pult.api.schemas import ERRORS, WRITE_ERRORS, Day, Id, In, Moment
 from pult.calendars import reminders as services
 from pult.calendars import selectors
 from pult.calendars.models import Reminder
@@ -44,11 +45,11 @@ class ReminderOut(Schema):
     url: str
 
 
-class ReminderIn(Schema):
-    at: datetime
+class ReminderIn(In):
+    at: Moment
     text: str
-    client_id: int | None = None
-    item_id: int | None = None
+    client_id: Id | None = None
+    item_id: Id | None = None
 
 
 def _actor(request: HttpRequest) -> tuple[User, Workspace]:
@@ -80,9 +81,9 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-@router.get("/reminders", response=list[ReminderOut])
+@router.get("/reminders", response={200: list[ReminderOut], **ERRORS})
 def reminder_list(
-    request: HttpRequest, since: date | None = None, until: date | None = None
+    request: HttpRequest, since: Day | None = None, until: Day | None = None
 ) -> list[dict[str, Any]]:
     """The caller's reminders from `since` to `until` (days, both included; by default
     today and the next 30 days; at most a year)."""
@@ -119,7 +120,7 @@ def _target(user: User, workspace: Workspace, payload: ReminderIn) -> tuple[Mode
     return None, ""
 
 
-@router.post("/reminders", response={201: ReminderOut})
+@router.post("/reminders", response={201: ReminderOut, **WRITE_ERRORS})
 def reminder_create(request: HttpRequest, payload: ReminderIn) -> Status[Any]:
     """Remind the caller of `text` at `at` (in the future), optionally about a client
     or an order they see."""
@@ -137,8 +138,8 @@ def reminder_create(request: HttpRequest, payload: ReminderIn) -> Status[Any]:
     return Status(201, _reminder(reminder))
 
 
-@router.delete("/reminders/{reminder_id}", response={204: None})
-def reminder_delete(request: HttpRequest, reminder_id: int) -> Status[Any]:
+@router.delete("/reminders/{reminder_id}", response={204: None, **WRITE_ERRORS})
+def reminder_delete(request: HttpRequest, reminder_id: Id) -> Status[Any]:
     """Cancel a reminder: it leaves the agenda and never fires."""
     user, workspace = _actor(request)
     services.reminder_cancel(actor=user, workspace=workspace, reminder_id=reminder_id)

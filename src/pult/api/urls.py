@@ -15,14 +15,17 @@ from pult.access.models import Role
 from pult.access.policies import can_manage_roles, permission_codes
 from pult.accounts import services as accounts_services
 from pult.accounts.models import User, Workspace
-from pult.activity.describe import describe_event
 from pult.api import errors
 from pult.api.auth import api_auth
 from pult.api.clients import router as clients_router
 from pult.api.items import router as items_router
+from pult.api.parser import TextParser
 from pult.api.reminders import router as reminders_router
 from pult.api.schemas import (
-    ErrorOut,
+    ERRORS,
+    WRITE_ERRORS,
+    Id,
+    Limit,
     MeOut,
     MePatch,
     NotificationPage,
@@ -34,6 +37,7 @@ from pult.api.schemas import (
 from pult.core.pagination import keyset_page
 from pult.notifications import selectors as notification_selectors
 from pult.notifications import services as notification_services
+from pult.notifications.texts import notification_text
 
 api = NinjaAPI(
     title="Pult API",
@@ -41,10 +45,9 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=api_auth,
     docs_url="/docs",
+    parser=TextParser(),
 )
 errors.install(api)
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def _actor(request: HttpRequest) -> tuple[User, Workspace]:
@@ -79,7 +82,7 @@ def me_get(request: HttpRequest) -> dict[str, object]:
     return _me(request)
 
 
-@me_router.patch("/me", response={200: MeOut, **ERRORS})
+@me_router.patch("/me", response={200: MeOut, **WRITE_ERRORS})
 def me_patch(request: HttpRequest, payload: MePatch) -> dict[str, object]:
     user, _workspace = _actor(request)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
@@ -119,7 +122,7 @@ def permission_list(request: HttpRequest) -> list[dict[str, str]]:
 
 @roles_router.get("/roles", response={200: RolePage, **ERRORS})
 def role_list(
-    request: HttpRequest, cursor: int | None = None, limit: int = 50
+    request: HttpRequest, cursor: Id | None = None, limit: Limit = 50
 ) -> dict[str, object]:
     user, workspace = _require_roles_admin(request)
     page = keyset_page(
@@ -130,7 +133,7 @@ def role_list(
     return {"items": [_role(r) for r in page.rows], "next_cursor": page.next_cursor}
 
 
-@roles_router.post("/roles", response={201: RoleOut, **ERRORS})
+@roles_router.post("/roles", response={201: RoleOut, **WRITE_ERRORS})
 def role_create(request: HttpRequest, payload: RoleIn) -> Status[Any]:
     user, workspace = _require_roles_admin(request)
     role = access_services.role_create(
@@ -146,13 +149,13 @@ def role_create(request: HttpRequest, payload: RoleIn) -> Status[Any]:
 
 
 @roles_router.get("/roles/{role_id}", response={200: RoleOut, **ERRORS})
-def role_get(request: HttpRequest, role_id: int) -> dict[str, object]:
+def role_get(request: HttpRequest, role_id: Id) -> dict[str, object]:
     user, workspace = _actor(request)
     return _role(access_selectors.role_get(actor=user, workspace=workspace, role_id=role_id))
 
 
-@roles_router.put("/roles/{role_id}", response={200: RoleOut, **ERRORS})
-def role_update(request: HttpRequest, role_id: int, payload: RoleIn) -> dict[str, object]:
+@roles_router.put("/roles/{role_id}", response={200: RoleOut, **WRITE_ERRORS})
+def role_update(request: HttpRequest, role_id: Id, payload: RoleIn) -> dict[str, object]:
     user, workspace = _actor(request)
     access_services.role_update(
         actor=user,
@@ -165,8 +168,8 @@ def role_update(request: HttpRequest, role_id: int, payload: RoleIn) -> dict[str
     return _role(access_selectors.role_get(actor=user, workspace=workspace, role_id=role_id))
 
 
-@roles_router.delete("/roles/{role_id}", response={204: None, **ERRORS})
-def role_delete(request: HttpRequest, role_id: int) -> Status[Any]:
+@roles_router.delete("/roles/{role_id}", response={204: None, **WRITE_ERRORS})
+def role_delete(request: HttpRequest, role_id: Id) -> Status[Any]:
     user, workspace = _actor(request)
     access_services.role_delete(actor=user, workspace=workspace, role_id=role_id)
     return Status(204, None)
@@ -178,7 +181,7 @@ notifications_router = Router(tags=["notifications"])
 
 @notifications_router.get("/notifications", response={200: NotificationPage, **ERRORS})
 def notification_list(
-    request: HttpRequest, cursor: int | None = None, unread: bool = False, limit: int = 30
+    request: HttpRequest, cursor: Id | None = None, unread: bool = False, limit: Limit = 30
 ) -> dict[str, object]:
     user, workspace = _actor(request)
     page = notification_selectors.inbox_page(
@@ -187,7 +190,7 @@ def notification_list(
     items = [
         {
             "id": n.pk,
-            "text": describe_event(n.event),
+            "text": notification_text(n, user),
             "verb": n.event.verb,
             "actor": n.event.actor.full_name if n.event.actor else None,
             "created_at": n.created_at,
@@ -202,8 +205,10 @@ def notification_list(
     }
 
 
-@notifications_router.post("/notifications/{notification_id}/read", response={204: None, **ERRORS})
-def notification_read(request: HttpRequest, notification_id: int) -> Status[Any]:
+@notifications_router.post(
+    "/notifications/{notification_id}/read", response={204: None, **WRITE_ERRORS}
+)
+def notification_read(request: HttpRequest, notification_id: Id) -> Status[Any]:
     user, workspace = _actor(request)
     notification_services.notification_mark_read(
         actor=user, workspace=workspace, notification_id=notification_id
@@ -211,7 +216,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> Status[Any]
     return Status(204, None)
 
 
-@notifications_router.post("/notifications/read-all", response={204: None, **ERRORS})
+@notifications_router.post("/notifications/read-all", response={204: None, **WRITE_ERRORS})
 def notification_read_all(request: HttpRequest) -> Status[Any]:
     user, workspace = _actor(request)
     notification_services.notifications_mark_all_read(actor=user, workspace=workspace)

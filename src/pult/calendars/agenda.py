@@ -56,7 +56,7 @@ def agenda_entries(*, actor: User, workspace: Workspace, since: date, until: dat
             Entry(
                 kind="reminder",
                 uid=f"reminder-{reminder.pk}",
-                title=reminder.text,
+                title=reminder.shown_text,
                 url=reminder.url,
                 at=reminder.at,
                 day=timezone.localtime(reminder.at).date(),

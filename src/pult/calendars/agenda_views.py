@@ -6,7 +6,6 @@ import calendar as stdlib_calendar
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +22,8 @@ from pult.calendars.ical import calendar_text
 from pult.core.exceptions import DomainError, NotFound
 from pult.core.http import WorkspaceRequest
 from pult.core.params import day_or_none
-from pult.core.views import workspace_required
+from pult.core.site import absolute_url, site_url
+from pult.core.views import section_required
 
 VIEWS = ("day", "week", "month")
 _FEED_URL_KEY = "calendars_new_feed_url"
@@ -51,7 +51,7 @@ def _range(view: str, day: date) -> tuple[date, date, date, date]:
     return since, until, (first - timedelta(days=1)).replace(day=1), last + timedelta(days=1)
 
 
-@workspace_required
+@section_required("agenda")
 def agenda(request: WorkspaceRequest) -> HttpResponse:
     actor = _actor(request)
     view = request.GET.get("view", "week")
@@ -100,7 +100,7 @@ def _back(request: WorkspaceRequest) -> HttpResponse:
 
 
 @require_POST
-@workspace_required
+@section_required("agenda")
 def reminder_add(request: WorkspaceRequest) -> HttpResponse:
     form = forms.ReminderForm(request.POST)
     if not form.is_valid():
@@ -123,7 +123,7 @@ def reminder_add(request: WorkspaceRequest) -> HttpResponse:
 
 
 @require_POST
-@workspace_required
+@section_required("agenda")
 def reminder_done(request: WorkspaceRequest, reminder_id: int) -> HttpResponse:
     try:
         reminders.reminder_done(
@@ -139,7 +139,7 @@ def reminder_done(request: WorkspaceRequest, reminder_id: int) -> HttpResponse:
 
 
 @require_POST
-@workspace_required
+@section_required("agenda")
 def reminder_cancel(request: WorkspaceRequest, reminder_id: int) -> HttpResponse:
     try:
         reminders.reminder_cancel(
@@ -152,16 +152,16 @@ def reminder_cancel(request: WorkspaceRequest, reminder_id: int) -> HttpResponse
 
 
 @require_POST
-@workspace_required
+@section_required("agenda")
 def feed_regenerate(request: WorkspaceRequest) -> HttpResponse:
     token = reminders.calendar_feed_regenerate(actor=_actor(request), workspace=request.workspace)
-    request.session[_FEED_URL_KEY] = settings.SITE_URL + reverse("calendars:feed", args=[token])
+    request.session[_FEED_URL_KEY] = absolute_url(reverse("calendars:feed", args=[token]))
     messages.success(request, _("A new calendar address is made; the old one no longer works."))
     return redirect("calendars:agenda")
 
 
 @require_POST
-@workspace_required
+@section_required("agenda")
 def feed_revoke(request: WorkspaceRequest) -> HttpResponse:
     reminders.calendar_feed_revoke(actor=_actor(request), workspace=request.workspace)
     messages.success(request, _("The calendar address is turned off."))
@@ -184,8 +184,8 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     text = calendar_text(
         entries,
         name=f"{workspace.name}: {user.full_name}",
-        domain=urlsplit(settings.SITE_URL).hostname or "pult",
-        base_url=settings.SITE_URL,
+        domain=urlsplit(site_url()).hostname or "pult",
+        base_url=site_url(),
         now=now,
     )
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")

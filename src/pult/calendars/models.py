@@ -111,6 +111,12 @@ class CalendarException(WorkspaceScopedModel):
     def __str__(self) -> str:
         return f"{self.date}: {self.kind}"
 
+    @property
+    def shown_note(self) -> str:
+        """The note as typed, or (for a day the production calendar brought, stored
+        without one) what its kind means, in the reader's language."""
+        return self.note or str(DEFAULT_NOTES.get(self.kind, ""))
+
 
 class Reminder(WorkspaceScopedModel):
     """A note such as "call the client" at a date-time: shown on its user's agenda
@@ -125,6 +131,9 @@ class Reminder(WorkspaceScopedModel):
     )
     at = models.DateTimeField(_("when"))
     text = models.CharField(_("text"), max_length=TEXT_MAX_LENGTH)
+    # A reminder Pult writes itself ("Call the client: …") in both languages,
+    # {"en": …, "ru": …}, shown in the reader's; empty for what a person typed.
+    words = models.JSONField(default=dict, blank=True)
     # What the reminder is about (a client, an order); optional and loosely coupled, so
     # the calendar does not import the apps it points at.
     target_type = models.ForeignKey(
@@ -166,6 +175,12 @@ class Reminder(WorkspaceScopedModel):
         return self.text
 
     @property
+    def shown_text(self) -> str:
+        from pult.activity.describe import in_reader_language
+
+        return str(in_reader_language(self.words) or self.text) if self.words else self.text
+
+    @property
     def is_open(self) -> bool:
         return self.done_at is None and self.cancelled_at is None
 
@@ -186,3 +201,11 @@ class CalendarFeed(WorkspaceScopedModel):
 
     def __str__(self) -> str:
         return f"feed {self.user_id}"
+
+
+# What a day of each kind means, for the days the production calendar brings.
+DEFAULT_NOTES: dict[str, object] = {
+    CalendarException.Kind.HOLIDAY: _("Public holiday or day off"),
+    CalendarException.Kind.WORKING_DAY: _("Working day in exchange for a day off"),
+    CalendarException.Kind.SHORT_DAY: _("Day before a public holiday"),
+}

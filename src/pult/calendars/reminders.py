@@ -203,14 +203,19 @@ def reminder_for_next_contact(
     if keep is not None or not wanted:
         return keep
     assert manager is not None and at is not None
-    # Stored in the language of the person who reads it.
-    with translation.override(manager.locale or settings.LANGUAGE_CODE):
-        text = _("Call the client: %(name)s") % {"name": client.name}
+    # Written in both languages, shown in the reader's (they may switch).
+    words = {}
+    for language in ("en", "ru"):
+        with translation.override(language):
+            words[language] = (_("Call the client: %(name)s") % {"name": client.name})[
+                :TEXT_MAX_LENGTH
+            ]
     reminder = Reminder.objects.create(
         workspace=workspace,
         user=manager,
         at=at,
-        text=text[:TEXT_MAX_LENGTH],
+        text=words.get((manager.locale or settings.LANGUAGE_CODE)[:2], words["en"]),
+        words=words,
         target_type=client_type,
         target_id=client.pk,
         target_label=str(client)[:300],
@@ -249,7 +254,11 @@ def reminder_fire(*, reminder_id: int, at_iso: str) -> bool:
         workspace=reminder.workspace,
         verb="calendars.reminder_due",
         target=reminder,
-        payload={"text": reminder.text, "at": reminder.at.isoformat(), "url": reminder.url},
+        payload={
+            "text": reminder.words or reminder.text,  # read in the reader's language
+            "at": reminder.at.isoformat(),
+            "url": reminder.url,
+        },
         # Not through the rules: a reminder is for its user alone.
         notify=False,
     )

@@ -142,11 +142,6 @@ def calendar_create_default(
         for weekday in range(5)
         for s, e in STANDARD_DAY
     )
-    notes: dict[str, str] = {
-        CalendarException.Kind.HOLIDAY: _("Public holiday or day off"),
-        CalendarException.Kind.WORKING_DAY: _("Working day in exchange for a day off"),
-        CalendarException.Kind.SHORT_DAY: _("Day before a public holiday"),
-    }
     CalendarException.objects.bulk_create(
         CalendarException(
             workspace=workspace,
@@ -154,7 +149,7 @@ def calendar_create_default(
             date=day,
             kind=kind,
             periods=periods_to_json(periods),
-            note=notes[kind],
+            note="",  # shown per kind in the reader's language (shown_note)
         )
         for day, (kind, periods) in russian_days(years).items()
     )
@@ -275,11 +270,6 @@ def calendar_holidays_load(
             workspace=workspace, calendar=calendar, date__year=year
         ).values_list("date", flat=True)
     )
-    notes: dict[str, str] = {
-        CalendarException.Kind.HOLIDAY: _("Public holiday or day off"),
-        CalendarException.Kind.WORKING_DAY: _("Working day in exchange for a day off"),
-        CalendarException.Kind.SHORT_DAY: _("Day before a public holiday"),
-    }
     added = CalendarException.objects.bulk_create(
         CalendarException(
             workspace=workspace,
@@ -287,7 +277,7 @@ def calendar_holidays_load(
             date=day,
             kind=kind,
             periods=periods_to_json(periods),
-            note=notes[kind],
+            note="",  # shown per kind in the reader's language (shown_note)
         )
         for day, (kind, periods) in russian_days([year]).items()
         if day not in known

@@ -22,6 +22,9 @@ class Message(models.Model):
     body = models.TextField(_("message"), blank=True)
     # Internal notes are for staff only (see policies.can_see_internal_notes).
     internal = models.BooleanField(_("internal note"), default=False)
+    # A step's comment kept in the conversation (a clarification question, a reason for
+    # revision): the step's name in both languages, {"en": …, "ru": …}; empty otherwise.
+    step = models.JSONField(_("step"), default=dict, blank=True)
     created_at = models.DateTimeField(_("written"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
     # Files shared in the conversation (at most MAX_FILES, see services.message_post).

@@ -1,5 +1,6 @@
-"""Chat writes. `message_post` is the only writer of Message: the item page form, the
-socket and any future API all come through it."""
+"""Chat writes. `message_post` writes what people type in the chat (the item page form,
+the socket and the API come through it); `step_comment_keep` keeps a step's comment in
+the conversation. Nothing else writes Message."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
     from pult.accounts.models import User, Workspace
+    from pult.activity.models import Event
     from pult.work.models import Item
 
 MAX_BODY = 10_000
@@ -115,6 +118,38 @@ def message_post(
         raise
     transaction.on_commit(partial(live.push_message, item_id=item.pk, message_id=message.pk))
     return message
+
+
+def step_comment_keep(event: Event) -> None:
+    """A step's comment is part of the conversation (the designer's question, the
+    applicant's answer or reason for revision): it joins the item's chat as the actor's
+    message, marked with the step, so that exactly those who may read the actor's
+    messages read it; the event names the message so that the notification it triggers
+    quotes the comment to them. Subscribed to `work.status_changed`, in its transaction;
+    the event announces the message (no second notification)."""
+    payload = event.payload or {}
+    body = clean_body(str(payload.get("comment") or ""))[:MAX_BODY]
+    if not body or event.actor is None or event.target_id is None:
+        return
+    from pult.work.models import Item
+
+    item = Item.objects.get(pk=event.target_id, workspace_id=event.workspace_id)
+    step = payload.get("step")
+    message = Message.objects.create(
+        workspace_id=event.workspace_id,
+        item=item,
+        author=event.actor,
+        body=body,
+        step=step if isinstance(step, dict) else {"en": str(step or "")},
+    )
+    _advance_read(actor=event.actor, workspace=event.workspace, item=item, message=message)
+    event.payload = {
+        **payload,
+        "quote": body,
+        "quote_of": [ContentType.objects.get_for_model(Message).pk, message.pk],
+    }
+    event.save(update_fields=["payload"])
+    transaction.on_commit(partial(live.push_message, item_id=item.pk, message_id=message.pk))
 
 
 def _discard_files(attachments: Sequence[Attachment]) -> None:

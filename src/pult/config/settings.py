@@ -53,7 +53,11 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address for links in e-mails and feeds. Empty: the address `pult run`
+# serves on, HOST and PORT (pult.core.site.site_url gives the one base of links).
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+HOST = os.environ.get("HOST", "").strip() or "127.0.0.1"
+PORT = env_int("PORT", 8000)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -123,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pult.ui.context_processors.shell",
+                "pult.ui.context_processors.vocabulary",
             ],
         },
     }
@@ -423,9 +428,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"forbidden_on_one_line": {"()": "pult.core.log.ForbiddenOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # A denied page (403) logs its path on one line; a 500 keeps its traceback.
+        "django.request": {"filters": ["forbidden_on_one_line"]},
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import render
 
 from pult.access.policies import has_permission
+from pult.accounts.vocabulary import section_on
 from pult.core.exceptions import DomainError
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
@@ -42,6 +43,25 @@ def permission_required(code: str) -> Callable[[View], View]:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+def section_required(key: str) -> Callable[[View], View]:
+    """A page of the workspace section `key` (accounts.vocabulary.SECTIONS): where the
+    workspace does not run the section the page does not exist (404), like its menu
+    entry. Implies `workspace_required`; reads the workspace row, no query."""
+
+    def decorator(view: View) -> View:
+        @workspace_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not section_on(request.workspace, key):  # type: ignore[attr-defined]
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        wrapper.section_key = key  # type: ignore[attr-defined]  # for tests and the menu
         return wrapper  # type: ignore[return-value]
 
     return decorator

@@ -10,4 +10,7 @@ class DocumentsConfig(AppConfig):
         from pult.documents import (  # noqa: F401
             events,  # registers event kinds and feed visibility
             guards,  # registers the `has_deliverable` transition guard
+            search,
         )
+
+        search.register()  # ready materials in the global search

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from pult.core.exceptions import DomainError, Forbidden, NotFound
 from pult.core.http import WorkspaceRequest
-from pult.core.views import workspace_required
+from pult.core.views import section_required, workspace_required
 from pult.documents import document_selectors as selectors
 from pult.documents import document_services as services
 from pult.documents import forms
@@ -115,7 +115,7 @@ def _visible_document(request: WorkspaceRequest, document_id: int) -> Document:
 # --- Pages --------------------------------------------------------------------------
 
 
-@workspace_required
+@section_required("clients")
 def contract_documents(request: WorkspaceRequest, contract_id: int) -> HttpResponse:
     """A contract and its documents: whoever sees the client sees them."""
     contract = _contract(request, contract_id)
@@ -184,7 +184,7 @@ def _add(
 
 
 @require_POST
-@workspace_required
+@section_required("clients")
 def contract_document_add(request: WorkspaceRequest, contract_id: int) -> HttpResponse:
     return _add(request, contract_id=contract_id, item_id=None)
 

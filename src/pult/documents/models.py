@@ -85,6 +85,9 @@ class Article(models.Model):
     slug = models.SlugField(_("address"), max_length=120, allow_unicode=True)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
+    # An article written for readers of one language ("ru", "en"), e.g. the Russian and
+    # English twins of the regulations a preset brings; empty: for everyone.
+    language = models.CharField(_("language"), max_length=8, blank=True)
     # Empty for articles a preset brought (nobody in the workspace wrote them).
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.utils import translation
 
 from pult.core.exceptions import NotFound
 from pult.core.pagination import KeysetPage, keyset_page
+from pult.core.search import has_trigram
 from pult.documents import policies, registry
 from pult.documents.models import Article, Attachment, AttachmentKind, Material, MaterialCategory
 from pult.parties.models import Brand
@@ -105,7 +107,13 @@ def article_visible_to(actor: User, workspace: Workspace) -> QuerySet[Article]:
 
 
 def article_list(*, actor: User, workspace: Workspace, query: str = "") -> list[Article]:
-    articles = article_visible_to(actor, workspace).select_related("updated_by")
+    """The articles for readers of the active language (and those for everyone)."""
+    language = (translation.get_language() or "en")[:2]
+    articles = (
+        article_visible_to(actor, workspace)
+        .filter(language__in=("", language))
+        .select_related("updated_by")
+    )
     if query:
         articles = articles.filter(Q(title__icontains=query) | Q(body__icontains=query))
     return list(articles.order_by("title", "pk")[:500])
@@ -127,6 +135,10 @@ def material_visible_to(actor: User, workspace: Workspace) -> QuerySet[Material]
     return materials if is_member(actor, workspace) else materials.none()
 
 
+# Word similarity at which a misspelled word still finds a material (PostgreSQL).
+SIMILARITY = 0.4
+
+
 def search_needle(query: str) -> str:
     """How a query is compared with `Material.search_text` (both casefolded)."""
     return " ".join(query.split()).casefold()
@@ -144,6 +156,14 @@ def _search(materials: QuerySet[Material], query: str) -> QuerySet[Material]:
 
         materials = materials.annotate(search_vector=SearchVector("search_text", config="russian"))
         match |= Q(search_vector=SearchQuery(query, config="russian", search_type="websearch"))
+    if has_trigram():
+        # Typos too ("мегаполс" finds "Мегаполис"): `%>` is served by the same trigram
+        # index at the connection's threshold; the score keeps this search's own cut.
+        # SQLite has no maintained typo matching (spellfix1 is not in Python's sqlite3).
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        materials = materials.annotate(search_score=TrigramWordSimilarity(needle, "search_text"))
+        match |= Q(search_text__trigram_word_similar=needle, search_score__gte=SIMILARITY)
     return materials.filter(match)
 
 

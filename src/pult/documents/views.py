@@ -18,7 +18,7 @@ from pult.core.exceptions import DomainError, Forbidden, NotFound
 from pult.core.http import WorkspaceRequest
 from pult.core.pagination import parse_cursor
 from pult.core.params import id_or_none
-from pult.core.views import apply_domain_error, workspace_required
+from pult.core.views import apply_domain_error, section_required, workspace_required
 from pult.documents import forms, policies, selectors, services
 from pult.documents.models import Material
 from pult.work.selectors import item_get
@@ -149,7 +149,7 @@ def attachment_remove(request: WorkspaceRequest, attachment_id: int) -> HttpResp
 # --- Knowledge base ----------------------------------------------------------------
 
 
-@workspace_required
+@section_required("kb")
 def article_list(request: WorkspaceRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     return render(
@@ -165,7 +165,7 @@ def article_list(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
-@workspace_required
+@section_required("kb")
 def article_detail(request: WorkspaceRequest, slug: str) -> HttpResponse:
     try:
         article = selectors.article_get(actor=request.user, workspace=request.workspace, slug=slug)
@@ -181,7 +181,7 @@ def article_detail(request: WorkspaceRequest, slug: str) -> HttpResponse:
     )
 
 
-@workspace_required
+@section_required("kb")
 def article_create(request: WorkspaceRequest) -> HttpResponse:
     if not policies.can_manage_knowledge(request.user, request.workspace):
         raise PermissionDenied
@@ -207,7 +207,7 @@ def article_create(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
-@workspace_required
+@section_required("kb")
 def article_edit(request: WorkspaceRequest, slug: str) -> HttpResponse:
     if not policies.can_manage_knowledge(request.user, request.workspace):
         raise PermissionDenied
@@ -243,7 +243,7 @@ def article_edit(request: WorkspaceRequest, slug: str) -> HttpResponse:
 # --- Materials ---------------------------------------------------------------------
 
 
-@workspace_required
+@section_required("materials")
 def material_list(request: WorkspaceRequest) -> HttpResponse:
     actor, workspace = request.user, request.workspace
     query = request.GET.get("q", "").strip()[:100]
@@ -272,7 +272,7 @@ def material_list(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
-@workspace_required
+@section_required("materials")
 def material_upload(request: WorkspaceRequest) -> HttpResponse:
     """The upload form and, beside it, the form that adds a category."""
     actor, workspace = request.user, request.workspace
@@ -335,7 +335,7 @@ def _material(request: WorkspaceRequest, material_id: int) -> Material:
         raise Http404 from error
 
 
-@workspace_required
+@section_required("materials")
 def material_download(request: WorkspaceRequest, material_id: int) -> FileResponse:
     material = _material(request, material_id)
     return _file_response(
@@ -343,7 +343,7 @@ def material_download(request: WorkspaceRequest, material_id: int) -> FileRespon
     )
 
 
-@workspace_required
+@section_required("materials")
 def material_thumbnail(request: WorkspaceRequest, material_id: int) -> FileResponse:
     material = _material(request, material_id)
     name = material.thumbnail.name or ""
@@ -353,7 +353,7 @@ def material_thumbnail(request: WorkspaceRequest, material_id: int) -> FileRespo
 
 
 @require_POST
-@workspace_required
+@section_required("materials")
 def material_remove(request: WorkspaceRequest, material_id: int) -> HttpResponse:
     try:
         services.material_remove(

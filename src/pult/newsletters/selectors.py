@@ -4,6 +4,7 @@ other workspaces' ids, segments and newsletters do not exist (NotFound)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
@@ -15,7 +16,7 @@ from pult.core.pagination import KeysetPage, keyset_page
 from pult.newsletters.models import Delivery, Newsletter, Segment
 from pult.newsletters.permissions import SEND
 from pult.parties.client_services import split_list
-from pult.parties.models import ContactPerson
+from pult.parties.models import ClientStatus, ContactPerson
 
 if TYPE_CHECKING:
     from pult.accounts.models import User, Workspace
@@ -36,6 +37,40 @@ def segment_get(*, actor: User, workspace: Workspace, segment_id: int) -> Segmen
     if segment is None:
         raise NotFound(_("Segment not found."))
     return segment
+
+
+def segment_filters_text(
+    segments: Iterable[Segment], *, workspace: Workspace
+) -> dict[int, list[tuple[str, str]]]:
+    """Each segment's filters as people read them, by segment id: [("Client status",
+    "Active"), ("Industry", "ЖКХ"), ("Tags", "VIP, тендер")]; none: every working client.
+    One query for the managers' names, whatever the number of segments."""
+    from pult.accounts.models import User
+
+    segments = list(segments)
+    manager_ids = {s.filters["manager_id"] for s in segments if s.filters.get("manager_id")}
+    managers = dict(
+        User.objects.filter(pk__in=manager_ids, memberships__workspace=workspace).values_list(
+            "pk", "full_name"
+        )
+    )
+    statuses = dict(ClientStatus.choices)
+    described = {}
+    for segment in segments:
+        filters = segment.filters or {}
+        rows: list[tuple[str, str]] = []
+        if status := filters.get("status"):
+            rows.append((_("Client status"), str(statuses.get(status, status))))
+        if industry := filters.get("industry"):
+            rows.append((_("Industry"), str(industry)))
+        if source := filters.get("source"):
+            rows.append((_("Where they heard of us"), str(source)))
+        if manager_id := filters.get("manager_id"):
+            rows.append((_("Manager"), managers.get(manager_id) or "—"))
+        if tags := filters.get("tags"):
+            rows.append((_("Tags"), ", ".join(map(str, tags))))
+        described[segment.pk] = rows
+    return described
 
 
 def _tag_pattern(tag: str) -> str:

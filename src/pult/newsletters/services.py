@@ -9,7 +9,6 @@ import string
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from pult.access.policies import has_permission
 from pult.core.exceptions import DomainError, NotFound
+from pult.core.site import absolute_url
 from pult.newsletters import selectors
 from pult.newsletters.models import Delivery, Newsletter, Segment
 from pult.newsletters.permissions import SEND
@@ -97,8 +97,8 @@ def unsubscribe_token(contact: ContactPerson) -> str:
 
 
 def unsubscribe_url(contact: ContactPerson) -> str:
-    return settings.SITE_URL + reverse(
-        "newsletters:unsubscribe", kwargs={"token": unsubscribe_token(contact)}
+    return absolute_url(
+        reverse("newsletters:unsubscribe", kwargs={"token": unsubscribe_token(contact)})
     )
 
 

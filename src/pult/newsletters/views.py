@@ -20,7 +20,7 @@ from pult.accounts.models import User
 from pult.core.exceptions import DomainError, NotFound
 from pult.core.http import WorkspaceRequest
 from pult.core.pagination import keyset_page, parse_cursor
-from pult.core.views import apply_domain_error, workspace_required
+from pult.core.views import apply_domain_error, section_required
 from pult.newsletters import forms, selectors, services
 from pult.newsletters.models import Delivery, Newsletter, Segment
 
@@ -54,11 +54,13 @@ def _newsletter(request: WorkspaceRequest, actor: User, newsletter_id: int) -> N
 # --- Segments ---------------------------------------------------------------------
 
 
-@workspace_required
+@section_required("newsletters")
 def segment_list(request: WorkspaceRequest) -> HttpResponse:
     actor = _sender(request)
-    segments = selectors.segment_list(actor=actor, workspace=request.workspace)
-    return render(request, "newsletters/segment_list.html", {"segments": segments})
+    segments = list(selectors.segment_list(actor=actor, workspace=request.workspace))
+    described = selectors.segment_filters_text(segments, workspace=request.workspace)
+    rows = [(segment, described[segment.pk]) for segment in segments]
+    return render(request, "newsletters/segment_list.html", {"segments": rows})
 
 
 def _segment_initial(segment: Segment) -> dict[str, Any]:
@@ -78,7 +80,7 @@ def _count_for(request: WorkspaceRequest, filters: dict[str, Any]) -> dict[str, 
     return selectors.recipient_count(contacts)
 
 
-@workspace_required
+@section_required("newsletters")
 def segment_edit(request: WorkspaceRequest, segment_id: int | None = None) -> HttpResponse:
     actor, workspace = _sender(request), request.workspace
     segment = _segment(request, actor, segment_id) if segment_id else None
@@ -107,7 +109,7 @@ def segment_edit(request: WorkspaceRequest, segment_id: int | None = None) -> Ht
     )
 
 
-@workspace_required
+@section_required("newsletters")
 def segment_count(request: WorkspaceRequest) -> HttpResponse:
     """The live count under the segment form: the recipients its current filters reach."""
     _sender(request)
@@ -122,7 +124,7 @@ def segment_count(request: WorkspaceRequest) -> HttpResponse:
 # --- Newsletters ------------------------------------------------------------------
 
 
-@workspace_required
+@section_required("newsletters")
 def newsletter_list(request: WorkspaceRequest) -> HttpResponse:
     actor = _sender(request)
     newsletters = selectors.newsletter_list(actor=actor, workspace=request.workspace)
@@ -130,7 +132,7 @@ def newsletter_list(request: WorkspaceRequest) -> HttpResponse:
     return render(request, "newsletters/newsletter_list.html", {"page": page})
 
 
-@workspace_required
+@section_required("newsletters")
 def newsletter_edit(request: WorkspaceRequest, newsletter_id: int | None = None) -> HttpResponse:
     actor, workspace = _sender(request), request.workspace
     newsletter = _newsletter(request, actor, newsletter_id) if newsletter_id else None
@@ -175,7 +177,7 @@ def _preview_context(newsletter: Newsletter) -> dict[str, Any]:
     }
 
 
-@workspace_required
+@section_required("newsletters")
 def newsletter_detail(request: WorkspaceRequest, newsletter_id: int) -> HttpResponse:
     """A draft with the preview for its first recipient; a sent one shows its deliveries."""
     newsletter = _newsletter(request, _sender(request), newsletter_id)
@@ -184,7 +186,7 @@ def newsletter_detail(request: WorkspaceRequest, newsletter_id: int) -> HttpResp
     return render(request, "newsletters/newsletter_detail.html", _preview_context(newsletter))
 
 
-@workspace_required
+@section_required("newsletters")
 @require_http_methods(["GET", "POST"])
 def newsletter_send(request: WorkspaceRequest, newsletter_id: int) -> HttpResponse:
     """GET asks for confirmation; POST sends (once: a second POST is refused)."""
@@ -205,7 +207,7 @@ def newsletter_send(request: WorkspaceRequest, newsletter_id: int) -> HttpRespon
     return render(request, "newsletters/newsletter_send.html", _preview_context(newsletter))
 
 
-@workspace_required
+@section_required("newsletters")
 def newsletter_status(request: WorkspaceRequest, newsletter_id: int) -> HttpResponse:
     newsletter = _newsletter(request, _sender(request), newsletter_id)
     # The outbox has no delivery hook: bring the rows up to date with it on each view.

@@ -53,6 +53,16 @@ class RuleForm(Form):
         required=False,
         help_text=_("A status key, e.g. confirmed."),
     )
+    message_en = forms.CharField(
+        label=_("Own message (English)"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Instead of the event's sentence, e.g. “Payment received: {payment_amount} "
+            "for {target}”. Placeholders: {actor}, {target} and the key of a changed field."
+        ),
+    )
+    message_ru = forms.CharField(label=_("Own message (Russian)"), required=False, max_length=300)
     days_before = forms.IntegerField(
         label=_("Days ahead (validity expiring)"),
         required=False,
@@ -89,7 +99,14 @@ class RuleForm(Form):
             "stage": condition.get("stage", ""),
             "to_status": condition.get("to_status", ""),
             "days_before": condition.get("days_before"),
+            "message_en": (rule.message or {}).get("en", ""),
+            "message_ru": (rule.message or {}).get("ru", ""),
         }
+
+    def message(self) -> dict[str, str]:
+        """The rule's own wording in both languages; {} when none is given."""
+        en, ru = self.cleaned_data["message_en"].strip(), self.cleaned_data["message_ru"].strip()
+        return {"en": en or ru, "ru": ru or en} if en or ru else {}
 
     def condition(self) -> dict[str, object]:
         data = self.cleaned_data

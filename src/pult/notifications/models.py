@@ -33,6 +33,10 @@ class NotificationRule(models.Model):
     # Keys of "person" fields of the item (e.g. "expert"): the user each one names.
     field_users = models.JSONField(_("people named in fields"), default=list, blank=True)
     condition = models.JSONField(_("condition"), default=dict, blank=True)
+    # The rule's own wording in both languages, {"en": …, "ru": …}, with placeholders:
+    # {actor}, {target} and the key of any field the event changed ("Payment received:
+    # {payment_amount} for {target}"). Empty: the event's own sentence.
+    message = models.JSONField(_("message"), default=dict, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -52,6 +56,8 @@ class Notification(models.Model):
     )
     event = models.ForeignKey("activity.Event", on_delete=models.CASCADE, related_name="+")
     in_app = models.BooleanField(default=True)
+    # The wording of the rule that sent it, if the rule has one (rendered when read).
+    message = models.JSONField(default=dict, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from pult.accounts.models import User, Workspace
+from pult.activity.describe import prepare_for_reading
 from pult.core.pagination import KeysetPage, keyset_page
 from pult.notifications.models import Notification, NotificationPreference, NotificationRule
 from pult.notifications.services import unread_count
@@ -27,7 +28,10 @@ def inbox_page(
     )
     if unread_only:
         notifications = notifications.filter(read_at__isnull=True)
-    return keyset_page(notifications, cursor=cursor, page_size=page_size)
+    page = keyset_page(notifications, cursor=cursor, page_size=page_size)
+    # What the page's sentences need, read once for the page (not once per row).
+    prepare_for_reading([n.event for n in page.rows], actor, workspace)
+    return page
 
 
 def inbox_unread(*, actor: User, workspace: Workspace) -> int:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -17,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from pult.access.policies import has_permission
 from pult.accounts.models import Department, Membership, User
-from pult.activity.describe import describe_event
 from pult.core.exceptions import DomainError, NotFound
+from pult.core.site import absolute_url
 from pult.notifications import live, registry
 from pult.notifications.models import (
     Notification,
@@ -27,6 +30,7 @@ from pult.notifications.models import (
     OutboundEmail,
 )
 from pult.notifications.permissions import MANAGE_RULES
+from pult.notifications.texts import notification_text
 
 if TYPE_CHECKING:
     from pult.access.models import Role
@@ -79,38 +83,31 @@ def _target_user_ids(rule: NotificationRule, target: Model | None) -> set[int]:
     return user_ids
 
 
-def _recipient_ids(*, event: Event, target: Model | None) -> set[int]:
-    user_ids: set[int] = set()
-    rules = NotificationRule.objects.filter(
-        workspace=event.workspace, verb=event.verb, is_active=True
-    ).prefetch_related("users", "roles", "departments")
+def _recipients(*, event: Event, target: Model | None) -> dict[int, dict[str, str]]:
+    """Who hears of the event: user id → the wording of the first rule (by id) that
+    names them and has one ({} for the event's own sentence)."""
+    wording: dict[int, dict[str, str]] = {}
+    rules = (
+        NotificationRule.objects.filter(workspace=event.workspace, verb=event.verb, is_active=True)
+        .prefetch_related("users", "roles", "departments")
+        .order_by("pk")
+    )
     for rule in rules:
         if not rule_matches(rule, event=event, target=target):
             continue
-        user_ids.update(u.pk for u in rule.users.all())
-        role_ids = [r.pk for r in rule.roles.all()]
-        if role_ids:
-            user_ids.update(
-                Membership.objects.filter(
-                    workspace=event.workspace, roles__in=role_ids
-                ).values_list("user_id", flat=True)
-            )
-        department_ids = [d.pk for d in rule.departments.all()]
-        if department_ids:
-            user_ids.update(
-                Membership.objects.filter(
-                    workspace=event.workspace, department__in=department_ids
-                ).values_list("user_id", flat=True)
-            )
-        if rule.participants:
-            user_ids.update(registry.participant_ids(target))
-        user_ids.update(_target_user_ids(rule, target))
-    if not user_ids:
-        return set()
+        named = _rule_user_ids(rule, event=event, target=target)
+        for user_id in named:
+            if not wording.get(user_id):
+                wording[user_id] = dict(rule.message or {})
+    if not wording:
+        return {}
     # Only active members of this workspace ever hear of its events; never the actor.
     members = set(
         Membership.objects.filter(
-            workspace=event.workspace, is_active=True, user__is_active=True, user_id__in=user_ids
+            workspace=event.workspace,
+            is_active=True,
+            user__is_active=True,
+            user_id__in=list(wording),
         ).values_list("user_id", flat=True)
     )
     members.discard(event.actor_id)
@@ -118,21 +115,72 @@ def _recipient_ids(*, event: Event, target: Model | None) -> set[int]:
     # each recipient is checked through the same selector as their feed.
     from pult.activity.selectors import event_shown_to
 
-    return {user.pk for user in User.objects.filter(pk__in=members) if event_shown_to(user, event)}
+    return {
+        user.pk: wording[user.pk]
+        for user in User.objects.filter(pk__in=members)
+        if event_shown_to(user, event)
+    }
+
+
+def _rule_user_ids(rule: NotificationRule, *, event: Event, target: Model | None) -> set[int]:
+    """Everyone a matching rule names: its people, roles, departments, the object's
+    participants, the item's manager and the people named in fields."""
+    user_ids: set[int] = {u.pk for u in rule.users.all()}
+    role_ids = [r.pk for r in rule.roles.all()]
+    if role_ids:
+        user_ids.update(
+            Membership.objects.filter(workspace=event.workspace, roles__in=role_ids).values_list(
+                "user_id", flat=True
+            )
+        )
+    department_ids = [d.pk for d in rule.departments.all()]
+    if department_ids:
+        user_ids.update(
+            Membership.objects.filter(
+                workspace=event.workspace, department__in=department_ids
+            ).values_list("user_id", flat=True)
+        )
+    if rule.participants:
+        user_ids.update(registry.participant_ids(target))
+    user_ids.update(_target_user_ids(rule, target))
+    return user_ids
+
+
+# Set while history is written after the fact (the demo's data): its notifications
+# reach the inbox, but nobody gets an e-mail about what "happened" months ago. A context
+# variable, so it holds for this call stack only (other threads and requests send).
+_emails_held: ContextVar[bool] = ContextVar("pult_emails_held", default=False)
+
+
+@contextmanager
+def emails_held() -> Iterator[None]:
+    """Within it, notifications go to the inbox only; no e-mail is queued for them."""
+    token = _emails_held.set(True)
+    try:
+        yield
+    finally:
+        _emails_held.reset(token)
 
 
 def notifications_dispatch(*, event: Event, target: Model | None = None) -> list[Notification]:
     """Apply the workspace's rules to an event: inbox rows and outbox e-mails, once each."""
-    recipient_ids = _recipient_ids(event=event, target=target)
-    if not recipient_ids:
+    recipients = _recipients(event=event, target=target)
+    if not recipients:
         return []
-    return notify_users(event=event, user_ids=recipient_ids)
+    return notify_users(event=event, user_ids=set(recipients), wording=recipients)
 
 
-def notify_users(*, event: Event, user_ids: set[int] | list[int]) -> list[Notification]:
+def notify_users(
+    *,
+    event: Event,
+    user_ids: set[int] | list[int],
+    wording: dict[int, dict[str, str]] | None = None,
+) -> list[Notification]:
     """Tell exactly these users of an event, each once: an inbox row and an outbox
-    e-mail by their preferences, and the live bell. No rules and no membership or
-    visibility check here: the caller chose the recipients (a reminder's own user)."""
+    e-mail by their preferences, and the live bell; `wording` is a rule's own message
+    per user. No rules and no membership or visibility check here: the caller chose the
+    recipients (a reminder's own user)."""
+    wording = wording or {}
     recipient_ids = set(user_ids)
     if not recipient_ids:
         return []
@@ -149,13 +197,17 @@ def notify_users(*, event: Event, user_ids: set[int] | list[int]) -> list[Notifi
     for recipient in recipients:
         preference = preferences.get(recipient.pk)
         in_app = preference.in_app if preference else True
-        by_email = preference.email if preference else True
+        by_email = (preference.email if preference else True) and not _emails_held.get()
         if not (in_app or by_email):
             continue
         notification, was_created = Notification.objects.get_or_create(
             event=event,
             recipient=recipient,
-            defaults={"workspace": event.workspace, "in_app": in_app},
+            defaults={
+                "workspace": event.workspace,
+                "in_app": in_app,
+                "message": wording.get(recipient.pk) or {},
+            },
         )
         if not was_created:
             continue
@@ -169,13 +221,14 @@ def notify_users(*, event: Event, user_ids: set[int] | list[int]) -> list[Notifi
 
 def _notification_email(notification: Notification, recipient: User) -> None:
     with translation.override(recipient.locale or settings.LANGUAGE_CODE):
-        title = describe_event(notification.event)
+        title = notification_text(notification, recipient, quote=False)
         context = {
             "title": title,
+            "text": notification_text(notification, recipient),
             "recipient": recipient,
             "workspace": notification.event.workspace,
-            "inbox_url": settings.SITE_URL + reverse("notifications:inbox"),
-            "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
+            "inbox_url": absolute_url(reverse("notifications:inbox")),
+            "preferences_url": absolute_url(reverse("notifications:preferences")),
         }
         email_enqueue(
             workspace=notification.event.workspace,
@@ -260,6 +313,7 @@ def rule_save(
     field_users: list[str] | None = None,
     condition: dict[str, Any] | None = None,
     rule: NotificationRule | None = None,
+    message: dict[str, str] | None = None,
 ) -> NotificationRule:
     """Create or change a notification rule; every addressee must belong to the workspace
     and the condition may hold only the known keys."""
@@ -295,6 +349,7 @@ def rule_save(
     rule.item_manager = item_manager
     rule.field_users = field_users
     rule.condition = condition
+    rule.message = message or {}
     rule.save()
     rule.users.set(users)
     rule.roles.set(roles)

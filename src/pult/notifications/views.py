@@ -117,6 +117,7 @@ def rule_edit(request: WorkspaceRequest, rule_id: int | None = None) -> HttpResp
                 item_manager=data["item_manager"],
                 field_users=form.keys(data["field_users"]),
                 condition=form.condition(),
+                message=form.message(),
             )
         except DomainError as error:
             apply_domain_error(form, error)

@@ -7,4 +7,9 @@ class PartiesConfig(AppConfig):
     verbose_name = _("Parties")
 
     def ready(self) -> None:
-        from pult.parties import events  # noqa: F401  registers event kinds and feed visibility
+        from pult.parties import (
+            events,  # noqa: F401  registers event kinds and feed visibility
+            search,
+        )
+
+        search.register()  # clients and contact persons in the global search

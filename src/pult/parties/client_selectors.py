@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from pult.core.exceptions import NotFound
@@ -97,6 +97,32 @@ def client_page(
         contact_count=_count(ContactPerson), contract_count=_count(Contract)
     )
     return keyset_page(clients, cursor=cursor, page_size=page_size)
+
+
+def contact_search(
+    *, actor: User, workspace: Workspace, query: str, limit: int = 20
+) -> list[ContactPerson]:
+    """Contact persons of the clients the actor sees whose name, position, e-mail or phone
+    contains the query (any case, any language: `trgm_icontains`), by name, with their
+    client. One query; a workspace's contacts are read through their foreign key."""
+    query = " ".join(query.split())[:100]
+    if not query:
+        return []
+    match = (
+        Q(full_name__trgm_icontains=query)
+        | Q(position__trgm_icontains=query)
+        | Q(emails__trgm_icontains=query)
+        | Q(phones__trgm_icontains=query)
+    )
+    return list(
+        ContactPerson.objects.filter(
+            match,
+            workspace=workspace,
+            client__in=client_visible_to(actor, workspace).values("pk"),
+        )
+        .select_related("client")
+        .order_by("full_name", "pk")[:limit]
+    )
 
 
 def client_get(*, actor: User, workspace: Workspace, client_id: int) -> Client:

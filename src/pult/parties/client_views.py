@@ -21,7 +21,7 @@ from pult.activity.selectors import timeline_for
 from pult.core.exceptions import DomainError, NotFound
 from pult.core.http import WorkspaceRequest
 from pult.core.pagination import parse_cursor, parse_positive_int
-from pult.core.views import apply_domain_error, workspace_required
+from pult.core.views import apply_domain_error, section_required
 from pult.parties import client_selectors as selectors
 from pult.parties import client_services as services
 from pult.parties import forms, policies
@@ -85,7 +85,7 @@ def _contact_input(data: dict[str, Any]) -> dict[str, Any]:
 # --- List and new ---------------------------------------------------------------------
 
 
-@workspace_required
+@section_required("clients")
 def client_list(request: WorkspaceRequest) -> HttpResponse:
     actor, workspace = _viewer(request), request.workspace
     query = request.GET.get("q", "").strip()[:100]
@@ -119,7 +119,7 @@ def client_list(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
-@workspace_required
+@section_required("clients")
 def client_new(request: WorkspaceRequest) -> HttpResponse:
     actor, workspace = _manager(request), request.workspace
     form = _client_form(request, request.POST or None, initial={"manager": actor.pk})
@@ -211,7 +211,7 @@ def _client_page(
     )
 
 
-@workspace_required
+@section_required("clients")
 def client_detail(request: WorkspaceRequest, client_id: int) -> HttpResponse:
     """The client's card; a POST here is its edit form."""
     actor = _viewer(request)
@@ -262,19 +262,19 @@ def _simple_action(request: WorkspaceRequest, client_id: int, action: str) -> Ht
 
 
 @require_POST
-@workspace_required
+@section_required("clients")
 def client_archive(request: WorkspaceRequest, client_id: int) -> HttpResponse:
     return _simple_action(request, client_id, "archive")
 
 
 @require_POST
-@workspace_required
+@section_required("clients")
 def client_restore(request: WorkspaceRequest, client_id: int) -> HttpResponse:
     return _simple_action(request, client_id, "restore")
 
 
 @require_POST
-@workspace_required
+@section_required("clients")
 def client_status(request: WorkspaceRequest, client_id: int) -> HttpResponse:
     return _simple_action(request, client_id, "status")
 
@@ -283,7 +283,7 @@ def client_status(request: WorkspaceRequest, client_id: int) -> HttpResponse:
 
 
 @require_POST
-@workspace_required
+@section_required("clients")
 def contact_add(request: WorkspaceRequest, client_id: int) -> HttpResponse:
     actor = _manager(request)
     client = _get_client(request, actor, client_id)
@@ -305,7 +305,7 @@ def contact_add(request: WorkspaceRequest, client_id: int) -> HttpResponse:
 
 
 @require_POST
-@workspace_required
+@section_required("clients")
 def contact_edit(request: WorkspaceRequest, contact_id: int) -> HttpResponse:
     actor = _manager(request)
     try:
@@ -333,7 +333,7 @@ def contact_edit(request: WorkspaceRequest, contact_id: int) -> HttpResponse:
 
 
 @require_POST
-@workspace_required
+@section_required("clients")
 def contact_remove(request: WorkspaceRequest, contact_id: int) -> HttpResponse:
     actor = _manager(request)
     try:
@@ -351,7 +351,7 @@ def contact_remove(request: WorkspaceRequest, contact_id: int) -> HttpResponse:
 
 
 @require_POST
-@workspace_required
+@section_required("clients")
 def contract_add(request: WorkspaceRequest, client_id: int) -> HttpResponse:
     actor = _manager(request)
     client = _get_client(request, actor, client_id)
@@ -372,7 +372,7 @@ def contract_add(request: WorkspaceRequest, client_id: int) -> HttpResponse:
     return _client_page(request, actor, client, contract_form=form)
 
 
-@workspace_required
+@section_required("clients")
 def contract_edit(request: WorkspaceRequest, contract_id: int) -> HttpResponse:
     """A contract's edit page (GET shows it, POST saves)."""
     actor = _viewer(request)

@@ -74,14 +74,15 @@ def outlet_page(
     counted in the same statement."""
     outlets = outlet_visible_to(actor, workspace)
     for word in query.replace("№", " ").split()[:5]:
-        # Every word must match somewhere: "Kazan 12" finds Kazan's outlet №12.
+        # Every word must match somewhere: "Kazan 12" finds Kazan's outlet №12; "казань"
+        # finds Казань on SQLite too (`trgm_icontains` folds any language's case).
         outlets = outlets.filter(
-            Q(city__icontains=word)
+            Q(city__trgm_icontains=word)
             | Q(number__iexact=word)
-            | Q(franchisee__icontains=word)
-            | Q(brand__name__icontains=word)
-            | Q(name__icontains=word)
-            | Q(address__icontains=word)
+            | Q(franchisee__trgm_icontains=word)
+            | Q(brand__name__trgm_icontains=word)
+            | Q(name__trgm_icontains=word)
+            | Q(address__trgm_icontains=word)
         )
     if brand_id:
         outlets = outlets.filter(brand_id=brand_id)

@@ -16,11 +16,12 @@ from django.views.decorators.http import require_POST
 
 from pult.accounts.models import User
 from pult.accounts.policies import can_view_directory
+from pult.accounts.vocabulary import words_for
 from pult.activity.selectors import timeline_for
 from pult.core.exceptions import DomainError, NotFound
 from pult.core.http import WorkspaceRequest
 from pult.core.pagination import parse_cursor, parse_positive_int
-from pult.core.views import apply_domain_error, workspace_required
+from pult.core.views import apply_domain_error, section_required
 from pult.parties import forms, policies, selectors, services
 from pult.parties.models import Outlet
 
@@ -49,7 +50,7 @@ def _manager(request: WorkspaceRequest) -> User:
 # --- Outlets --------------------------------------------------------------------------
 
 
-@workspace_required
+@section_required("places")
 def outlet_list(request: WorkspaceRequest) -> HttpResponse:
     actor, workspace = _viewer(request), request.workspace
     query = request.GET.get("q", "").strip()[:100]
@@ -90,7 +91,7 @@ def _outlet_input(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@workspace_required
+@section_required("places")
 def outlet_new(request: WorkspaceRequest) -> HttpResponse:
     actor, workspace = _manager(request), request.workspace
     initial = {"brand": parse_positive_int(request.GET.get("brand"))}
@@ -103,7 +104,11 @@ def outlet_new(request: WorkspaceRequest) -> HttpResponse:
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            messages.success(request, _("Outlet %(outlet)s added.") % {"outlet": outlet})
+            messages.success(
+                request,
+                _("%(place)s %(outlet)s added.")
+                % {"place": words_for(workspace).place, "outlet": outlet},
+            )
             return redirect("parties:outlet_detail", outlet_id=outlet.pk)
     return render(
         request,
@@ -171,7 +176,7 @@ def _outlet_page(
     )
 
 
-@workspace_required
+@section_required("places")
 def outlet_detail(request: WorkspaceRequest, outlet_id: int) -> HttpResponse:
     """The outlet's card; a POST here is its edit form."""
     actor = _viewer(request)
@@ -197,7 +202,7 @@ def outlet_detail(request: WorkspaceRequest, outlet_id: int) -> HttpResponse:
 
 
 @require_POST
-@workspace_required
+@section_required("places")
 def outlet_member_add(request: WorkspaceRequest, outlet_id: int) -> HttpResponse:
     actor = _manager(request)
     outlet = _get_outlet(request, actor, outlet_id)
@@ -213,15 +218,13 @@ def outlet_member_add(request: WorkspaceRequest, outlet_id: int) -> HttpResponse
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            messages.success(
-                request, _("%(name)s is bound to the outlet.") % {"name": person.full_name}
-            )
+            messages.success(request, _("%(name)s is bound here now.") % {"name": person.full_name})
             return redirect("parties:outlet_detail", outlet_id=outlet.pk)
     return _outlet_page(request, actor, outlet, bind_form=form)
 
 
 @require_POST
-@workspace_required
+@section_required("places")
 def outlet_member_remove(request: WorkspaceRequest, outlet_id: int, user_id: int) -> HttpResponse:
     actor = _manager(request)
     outlet = _get_outlet(request, actor, outlet_id)
@@ -231,7 +234,7 @@ def outlet_member_remove(request: WorkspaceRequest, outlet_id: int, user_id: int
         )
     except NotFound as error:
         raise Http404 from error
-    messages.success(request, _("The person is no longer bound to the outlet."))
+    messages.success(request, _("The person is no longer bound here."))
     return redirect("parties:outlet_detail", outlet_id=outlet.pk)
 
 
@@ -260,7 +263,7 @@ def _brand_page(
     )
 
 
-@workspace_required
+@section_required("places")
 def brand_list(request: WorkspaceRequest) -> HttpResponse:
     """The brands; a POST here creates one."""
     actor = _viewer(request)
@@ -282,7 +285,7 @@ def brand_list(request: WorkspaceRequest) -> HttpResponse:
 
 
 @require_POST
-@workspace_required
+@section_required("places")
 def brand_rename(request: WorkspaceRequest, brand_id: int) -> HttpResponse:
     actor = _manager(request)
     form = forms.BrandForm(request.POST)
@@ -312,7 +315,7 @@ def brand_rename(request: WorkspaceRequest, brand_id: int) -> HttpResponse:
 # --- Specialists ----------------------------------------------------------------------
 
 
-@workspace_required
+@section_required("specialists")
 def specialist_list(request: WorkspaceRequest) -> HttpResponse:
     actor = _viewer(request)
     return render(
@@ -325,7 +328,7 @@ def specialist_list(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
-@workspace_required
+@section_required("specialists")
 def specialist_detail(request: WorkspaceRequest, user_id: int) -> HttpResponse:
     """A specialist's skills, capacity, absence and load; a POST here saves the profile."""
     actor, workspace = _viewer(request), request.workspace

@@ -18,42 +18,37 @@ DEMOS: dict[str, DemoGenerator] = {
 
 def describe_demo(summary: AnySummary) -> str:
     """The demo's figures and logins as the commands print them (plain English)."""
+    return describe_figures(summary) + "\n" + describe_logins(summary)
+
+
+def describe_figures(summary: AnySummary) -> str:
+    """What the demo made in the workspace, or that it was there already."""
+    if not summary.created:
+        return f"Demo data for {summary.workspace}: already there, nothing changed."
+    statuses = ", ".join(f"{k} {v}" for k, v in summary.by_status.items())
     if isinstance(summary, OrdersDemoSummary):
-        return _describe_orders(summary)
-    lines = []
-    if summary.created:
-        statuses = ", ".join(f"{k} {v}" for k, v in summary.by_status.items())
-        lines.append(
-            f"Demo data for {summary.workspace} in {summary.seconds:.1f} s: "
-            f"{summary.brands} brands, {summary.outlets} outlets, "
-            f"{summary.applicants} applicants, {summary.designers} designers, "
-            f"{summary.items} requests ({statuses}); {summary.urgent_in_queue} urgent in "
-            f"the queue, {summary.overdue_open} open past due; {summary.events} events."
-        )
-    else:
-        lines.append(f"Demo data for {summary.workspace}: already there, nothing changed.")
-    lines.append(f"Demo logins of the {summary.workspace} workspace:")
-    for login in summary.logins:
-        lines.append(f"  {login.role:<19} {login.email:<22} {login.password}")
-    example = f" (e.g. {summary.sample_applicant})" if summary.sample_applicant else ""
-    lines.append(f"  any other applicant or designer: password {PEOPLE_PASSWORD}{example}")
-    return "\n".join(lines)
-
-
-def _describe_orders(summary: OrdersDemoSummary) -> str:
-    lines = []
-    if summary.created:
-        statuses = ", ".join(f"{k} {v}" for k, v in summary.by_status.items())
-        lines.append(
+        return (
             f"Demo data for {summary.workspace} in {summary.seconds:.1f} s: "
             f"{summary.clients} clients ({summary.contacts} contact persons, "
             f"{summary.reminders} calls planned), {summary.contracts} contracts, "
             f"{summary.items} orders ({statuses}); {summary.signoffs} sign-offs, "
             f"{summary.fully_signed} orders with every stage signed; {summary.events} events."
         )
-    else:
-        lines.append(f"Demo data for {summary.workspace}: already there, nothing changed.")
-    lines.append(f"Demo logins of the {summary.workspace} workspace:")
+    return (
+        f"Demo data for {summary.workspace} in {summary.seconds:.1f} s: "
+        f"{summary.brands} brands, {summary.outlets} outlets, "
+        f"{summary.applicants} applicants, {summary.designers} designers, "
+        f"{summary.items} requests ({statuses}); {summary.urgent_in_queue} urgent in "
+        f"the queue, {summary.overdue_open} open past due; {summary.events} events."
+    )
+
+
+def describe_logins(summary: AnySummary) -> str:
+    """The workspace's demo logins with their passwords."""
+    lines = [f"Demo logins of the {summary.workspace} workspace:"]
     for login in summary.logins:
         lines.append(f"  {login.role:<19} {login.email:<22} {login.password}")
+    if isinstance(summary, DemoSummary):
+        example = f" (e.g. {summary.sample_applicant})" if summary.sample_applicant else ""
+        lines.append(f"  any other applicant or designer: password {PEOPLE_PASSWORD}{example}")
     return "\n".join(lines)

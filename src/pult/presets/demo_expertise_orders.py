@@ -8,9 +8,11 @@ The clients, contacts and contracts are written in bulk (they carry no history);
 orders go through the real work services — `work_item_submit` as their manager, then
 `work_item_update` by whoever fills each stage in, `stage_sign` by the stage's signer and
 `work_item_transition` for each step — so the sign-offs, the computed % of the contract
-sum, the events and the notifications are the ones people would have made. The next
-contact of a client goes through the reminders service, so it shows in the manager's
-calendar and inbox. Deterministic for a given `now`: one `random.Random(seed)`.
+sum, the events and the notifications are the ones people would have made. Those
+notifications reach the inbox only: no e-mail goes out for history
+(`notifications.services.emails_held`). The next contact of a client goes through the
+reminders service, so it shows in the manager's calendar and inbox. Deterministic for a
+given `now`: one `random.Random(seed)`.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from pult.accounts.models import Membership, User, Workspace
 from pult.accounts.services import member_add
 from pult.activity.models import Event
 from pult.core.exceptions import DomainError
+from pult.notifications.services import emails_held
 from pult.parties.models import Client, ClientStatus, ContactPerson, Contract
 from pult.presets import demo_names as names
 from pult.presets.demo_design_desk import DemoLogin
@@ -184,7 +187,8 @@ REFUSALS = (
 )
 
 # The orders at scale 1.0: (status, stages signed, how many). Every status and stage is
-# represented; the archived ones have every stage signed.
+# represented; the stages are signed in their order (the preset's pipeline demands it),
+# and the archived ones have every stage signed, the acts among the archive's fields.
 ORDER_MIX = (
     ("prospect", 0, 5),
     ("prospect", 1, 3),
@@ -216,7 +220,7 @@ def expertise_orders_demo(
     if _has_data(workspace):
         return OrdersDemoSummary(workspace=workspace.slug, created=False)
     started = time.monotonic()
-    with transaction.atomic(), translation.override("ru"):
+    with transaction.atomic(), translation.override("ru"), emails_held():
         summary = _generate(workspace, scale=scale, seed=seed, now=now or timezone.now())
     summary.seconds = time.monotonic() - started
     return summary
@@ -486,9 +490,6 @@ def _stage_work(
                     "payment_date": (today - timedelta(days=rng.randrange(1, 60))).isoformat(),
                     "payment_order_number": str(rng.randrange(1000, 9999)),
                     "finance_comments": f"Оплачено {share}% суммы договора.",
-                    "act_issued": True,
-                    "act_signed": True,
-                    "original_received": True,
                 },
             )
         ]
@@ -513,15 +514,21 @@ def _stage_work(
                 {"submitted_to_state": True, "expertise_approved": True, "work_completed": True},
             )
         ]
+    # The archive: Dept 2 ticks the acts and the original (required for the archive, not
+    # for its own sign-off), the manager dates the registration and its validity.
     registered = today - timedelta(days=rng.randrange(1, 90))
     return [
+        (
+            people[FINANCE.email],
+            {"act_issued": True, "act_signed": True, "original_received": True},
+        ),
         (
             manager,
             {
                 "registration_date": registered.isoformat(),
                 "valid_until": (registered + timedelta(days=365 * 3)).isoformat(),
             },
-        )
+        ),
     ]
 
 
@@ -589,8 +596,9 @@ def _order(
     step("start")
     for n in range(2, signed):
         stage(n, sign=True)
-    if status == "in_work" and signed < len(STAGES) and STAGES[signed] != "archive":
-        # The next department has started: some of its fields are filled in already.
+    if status == "in_work" and signed < len(STAGES):
+        # The next department has started: some of its fields are filled in already (at
+        # the archive, Dept 2 has issued the act).
         actor, values = _stage_work(STAGES[signed], rng, people, manager, contract, today)[0]
         first = dict(list(values.items())[:1])
         work_item_update(actor=actor, workspace=workspace, item_id=pk, values=first)

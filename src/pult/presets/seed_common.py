@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from pult.access.models import Role
 from pult.accounts.models import Membership, User, Workspace
+from pult.activity.describe import both_languages
 from pult.activity.models import Event
 from pult.chat.events import INTERNAL_NOTE_POSTED, MESSAGE_POSTED
 from pult.chat.models import Message
@@ -111,20 +112,19 @@ class Pipeline:
             )
         }
 
-    def payload(self, key: str, source: str | None, comment: str = "") -> dict[str, str]:
+    def payload(self, key: str, source: str | None, comment: str = "") -> dict[str, object]:
         """As `work_item_transition` records a step: from, to, step label, comment."""
         step = self.steps.get((key, source)) or self.steps[(key, None)]
         before = self.statuses[source] if source else None
         return {
-            "from": _ru(before.name_ru, before.name_en) if before else "",
-            "to": _ru(step.to_status.name_ru, step.to_status.name_en),
-            "step": _ru(step.label_ru, step.label_en),
+            "from": both_languages(before.name_en, before.name_ru) if before else "",
+            "to": both_languages(step.to_status.name_en, step.to_status.name_ru),
+            "step": both_languages(step.label_en, step.label_ru),
+            "from_key": before.key if before else "",
+            "to_key": step.to_status.key,
+            "step_key": step.key,
             "comment": comment,
         }
-
-
-def _ru(ru: str, en: str) -> str:
-    return ru or en
 
 
 def make_people(

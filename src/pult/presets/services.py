@@ -13,6 +13,7 @@ from pult.access.models import Role
 from pult.access.services import role_create
 from pult.accounts.models import Workspace
 from pult.accounts.services import workspace_create
+from pult.accounts.vocabulary import sections_clean, words_clean
 from pult.core.exceptions import DomainError
 from pult.notifications.models import NotificationRule
 from pult.notifications.services import condition_clean
@@ -47,11 +48,18 @@ def preset_load(name: str, *, slug: str = "", workspace_name: str = "") -> Works
     workspace = workspace_create(
         actor=None, name=workspace_name or data["name"]["en"], slug=slug, preset=name
     )
+    preset_words_load(workspace=workspace, data=data, named=not workspace_name)
     from pult.calendars.services import calendar_create_default
 
     calendar_create_default(workspace=workspace)
     for role in data.get("roles", []):
-        role_create(actor=None, workspace=workspace, name=role["name"], codes=role["permissions"])
+        role_create(
+            actor=None,
+            workspace=workspace,
+            name=role["name"],
+            name_ru=role.get("name_ru", ""),
+            codes=role["permissions"],
+        )
     for item_type in data.get("item_types", []):
         item_type_import(workspace=workspace, data=item_type)
     message_visibility_load(workspace=workspace, data=data)
@@ -59,7 +67,11 @@ def preset_load(name: str, *, slug: str = "", workspace_name: str = "") -> Works
 
     for article in data.get("articles", []):
         Article.objects.create(
-            workspace=workspace, slug=article["slug"], title=article["title"], body=article["body"]
+            workspace=workspace,
+            slug=article["slug"],
+            title=article["title"],
+            body=article["body"],
+            language=article.get("language", ""),
         )
     roles = {r.name: r for r in Role.objects.filter(workspace=workspace)}
     for rule in data.get("notification_rules", []):
@@ -70,9 +82,22 @@ def preset_load(name: str, *, slug: str = "", workspace_name: str = "") -> Works
             item_manager=bool(rule.get("item_manager")),
             field_users=list(rule.get("field_users", [])),
             condition=condition_clean(rule.get("condition", {})),
+            message=dict(rule.get("message", {})),
         )
         created.roles.set([roles[r] for r in rule.get("roles", [])])
     return workspace
+
+
+def preset_words_load(*, workspace: Workspace, data: dict[str, Any], named: bool = True) -> None:
+    """The preset's `words` and `sections` (F-WORDS) on the workspace. The preset's name
+    in both languages becomes the `workspace_name` word unless the operator named the
+    workspace themselves (`named=False`): then their name shows in every language."""
+    words = dict(data.get("words", {}))
+    if named and isinstance(data.get("name"), dict):
+        words["workspace_name"] = data["name"]
+    workspace.words = words_clean(words)
+    workspace.sections = sections_clean(data.get("sections", []))
+    workspace.save(update_fields=["words", "sections"])
 
 
 def message_visibility_load(*, workspace: Workspace, data: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from pult.core.http import WorkspaceRequest
 from pult.core.text import spreadsheet_cell
-from pult.core.views import permission_required
+from pult.core.views import permission_required, section_required
 from pult.reports import charts, selectors
 from pult.reports.forms import StatisticsFilterForm
 from pult.reports.permissions import VIEW_STATISTICS
@@ -87,6 +87,7 @@ def _specialist_table(request: WorkspaceRequest) -> SpecialistTable:
     return SpecialistTable.parse(request.GET.get("sort"), request.GET.get("page"))
 
 
+@section_required("statistics")
 @permission_required(VIEW_STATISTICS)
 def statistics(request: WorkspaceRequest) -> HttpResponse:
     form = StatisticsFilterForm(request.GET, workspace=request.workspace)
@@ -158,6 +159,7 @@ def _group_rows(title: str, empty: str) -> Callable[[Sequence[GroupRow]], Iterab
     return rows
 
 
+@section_required("statistics")
 @permission_required(VIEW_STATISTICS)
 def statistics_export(request: WorkspaceRequest) -> HttpResponse:
     """A table of the statistics page as CSV, through the same filters and selectors."""

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from pult.accounts.vocabulary import SectionsOn, words_for
 from pult.core.http import WorkspaceRequest
 from pult.ui.navigation import visible_nav
 
@@ -25,3 +26,12 @@ def shell(request: WorkspaceRequest) -> dict[str, object]:
         "workspace_memberships": getattr(request, "memberships", []),
         "unread_count": unread,
     }
+
+
+def vocabulary(request: WorkspaceRequest) -> dict[str, object]:
+    """`words`: the current workspace's words in the reader's language, on every page
+    (`{{ words.items }}`, `{{ words.lower.items }}`); the neutral ones outside a
+    workspace. `sections_on.places`: does the workspace run that section? No query: the
+    middleware loaded the workspace row."""
+    workspace = getattr(request, "workspace", None)
+    return {"words": words_for(workspace), "sections_on": SectionsOn(workspace)}

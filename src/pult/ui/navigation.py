@@ -1,4 +1,6 @@
-"""The left navigation: each entry shown only to those who may open its page."""
+"""The left navigation: each entry shown only to those who may open its page, and only
+in workspaces that run its section (`Workspace.sections`); entries named by the
+workspace's words (`word`) say "My requests" on the design desk, "My orders" elsewhere."""
 
 from __future__ import annotations
 
@@ -11,7 +13,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from pult.access.policies import can_manage_roles, has_permission
-from pult.accounts.policies import can_create_workspace, can_manage_members, can_view_directory
+from pult.accounts.policies import (
+    can_configure_workspace,
+    can_create_workspace,
+    can_manage_members,
+    can_view_directory,
+)
+from pult.accounts.vocabulary import section_on, words_for
 from pult.activity.permissions import VIEW_FEED
 from pult.calendars.permissions import MANAGE_CALENDARS
 from pult.core.http import WorkspaceRequest
@@ -29,7 +37,9 @@ class NavItem:
     url_name: str
     icon: str
     allowed: Callable[[Any], bool]
-    section: str = "main"
+    section: str = "main"  # the menu group: main or admin
+    section_key: str = ""  # the workspace section it belongs to (vocabulary.SECTIONS)
+    word: str = ""  # the workspace's word that names it, instead of `label`
 
 
 def _in_workspace(request: Any) -> bool:
@@ -40,10 +50,12 @@ NAV: list[NavItem] = [
     NavItem("home", _("Overview"), "ui:home", "home", _in_workspace),
     NavItem(
         "track",
-        _("My requests"),
+        "",  # named by the workspace's word, as are the entries with `word=`
         "work:track",
         "queue-list",
         lambda r: has_permission(r.user, r.workspace, work_permissions.SUBMIT),
+        section_key="track",
+        word="my_items",
     ),
     NavItem(
         "queue",
@@ -54,16 +66,19 @@ NAV: list[NavItem] = [
             has_permission(r.user, r.workspace, work_permissions.TAKE)
             or has_permission(r.user, r.workspace, work_permissions.MANAGE)
         ),
+        section_key="queue",
     ),
     NavItem(
         "items",
-        _("Requests"),
+        "",
         "work:item_list",
         "rectangle-stack",
         lambda r: (
             has_permission(r.user, r.workspace, work_permissions.VIEW_ALL)
             or has_permission(r.user, r.workspace, work_permissions.MANAGE)
         ),
+        section_key="items",
+        word="items",
     ),
     NavItem(
         "statistics",
@@ -71,6 +86,7 @@ NAV: list[NavItem] = [
         "reports:statistics",
         "chart-bar",
         lambda r: has_permission(r.user, r.workspace, VIEW_STATISTICS),
+        section_key="statistics",
     ),
     NavItem(
         "clients",
@@ -78,20 +94,25 @@ NAV: list[NavItem] = [
         "parties:client_list",
         "building-office-2",
         lambda r: _in_workspace(r) and can_view_clients(r.user, r.workspace),
+        section_key="clients",
     ),
     NavItem(
         "outlets",
-        _("Outlets"),
+        "",
         "parties:outlet_list",
         "building-storefront",
         lambda r: _in_workspace(r) and can_view_parties(r.user, r.workspace),
+        section_key="places",
+        word="places",
     ),
     NavItem(
         "specialists",
-        _("Specialists"),
+        "",
         "parties:specialist_list",
         "paint-brush",
         lambda r: _in_workspace(r) and can_view_parties(r.user, r.workspace),
+        section_key="specialists",
+        word="specialists",
     ),
     NavItem(
         "newsletters",
@@ -99,10 +120,32 @@ NAV: list[NavItem] = [
         "newsletters:newsletter_list",
         "envelope",
         lambda r: has_permission(r.user, r.workspace, SEND_NEWSLETTERS),
+        section_key="newsletters",
     ),
-    NavItem("materials", _("Ready materials"), "documents:material_list", "swatch", _in_workspace),
-    NavItem("kb", _("Knowledge base"), "documents:article_list", "book-open", _in_workspace),
-    NavItem("agenda", _("My calendar"), "calendars:agenda", "calendar", _in_workspace),
+    NavItem(
+        "materials",
+        _("Ready materials"),
+        "documents:material_list",
+        "swatch",
+        _in_workspace,
+        section_key="materials",
+    ),
+    NavItem(
+        "kb",
+        _("Knowledge base"),
+        "documents:article_list",
+        "book-open",
+        _in_workspace,
+        section_key="kb",
+    ),
+    NavItem(
+        "agenda",
+        _("My calendar"),
+        "calendars:agenda",
+        "calendar",
+        _in_workspace,
+        section_key="agenda",
+    ),
     NavItem("inbox", _("Notifications"), "notifications:inbox", "bell", _in_workspace),
     NavItem(
         "activity",
@@ -110,6 +153,7 @@ NAV: list[NavItem] = [
         "activity:feed",
         "clock",
         lambda r: has_permission(r.user, r.workspace, VIEW_FEED),
+        section_key="activity",
     ),
     NavItem(
         "people",
@@ -117,6 +161,14 @@ NAV: list[NavItem] = [
         "accounts:people",
         "users",
         lambda r: _in_workspace(r) and can_view_directory(r.user, r.workspace),
+    ),
+    NavItem(
+        "workspace_settings",
+        _("Workspace settings"),
+        "accounts:workspace_settings",
+        "language",
+        lambda r: _in_workspace(r) and can_configure_workspace(r.user, r.workspace),
+        section="admin",
     ),
     NavItem(
         "departments",
@@ -179,14 +231,18 @@ NAV: list[NavItem] = [
 
 def visible_nav(request: WorkspaceRequest) -> list[dict[str, object]]:
     current = request.resolver_match.view_name if request.resolver_match else ""
+    workspace = getattr(request, "workspace", None)
+    words = words_for(workspace)
     items: list[dict[str, Any]] = []
     for item in NAV:
+        if item.section_key and not section_on(workspace, item.section_key):
+            continue
         if item.allowed(request):
             url = reverse(item.url_name)
             items.append(
                 {
                     "key": item.key,
-                    "label": item.label,
+                    "label": words[item.word] if item.word else item.label,
                     "url": url,
                     "icon": item.icon,
                     "section": item.section,

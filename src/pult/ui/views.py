@@ -6,15 +6,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from pult.accounts import selectors as accounts_selectors
-from pult.accounts.policies import can_view_directory
 from pult.core.http import WorkspaceRequest
 from pult.core.network import is_local_request
 from pult.core.views import workspace_required
-from pult.documents import selectors as document_selectors
 from pult.notifications import selectors as notification_selectors
-from pult.ui import health
-from pult.work import selectors as work_selectors
+from pult.ui import health, search_registry
 
 
 @workspace_required
@@ -32,26 +28,13 @@ def home(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_required
 def search(request: WorkspaceRequest) -> HttpResponse:
-    """Global search; each domain contributes what the actor may see."""
-    actor, workspace = request.user, request.workspace
+    """Global search: each registered source (`search_registry`) lists what the actor
+    may see of its kind, a few hits each."""
     query = request.GET.get("q", "").strip()[:100]
-    people = None
-    if query and can_view_directory(actor, workspace):
-        people = accounts_selectors.member_page(
-            actor=actor,
-            workspace=workspace,
-            query=query,
-            page_size=20,
-        )
-    items = work_selectors.item_search(actor=actor, workspace=workspace, query=query)
-    materials = (
-        document_selectors.material_page(
-            actor=actor, workspace=workspace, query=query, page_size=12
-        )
-        if query
-        else None
+    results = search_registry.search_all(
+        actor=request.user, workspace=request.workspace, query=query
     )
-    context = {"query": query, "people": people, "items": items, "materials": materials}
+    context = {"query": query, "results": results, "per_kind": search_registry.PER_KIND}
     return render(request, "ui/search.html", context)
 
 

@@ -7,7 +7,11 @@ class WorkConfig(AppConfig):
     verbose_name = _("Work items")
 
     def ready(self) -> None:
-        from pult.work import events  # noqa: F401  registers event kinds and feed visibility
+        from pult.work import (
+            events,  # noqa: F401  registers event kinds and feed visibility
+            search,
+        )
         from pult.work.pipeline_cache import connect_signals
 
         connect_signals()
+        search.register()  # orders and requests in the global search

@@ -36,5 +36,42 @@ class StageIncomplete(TransitionBlocked):
         self.args = (self.message,)
 
 
+class StageOutOfOrder(TransitionBlocked):
+    """A sign-off was refused: the pipeline signs its stages in order and the earlier
+    stages named in `missing` are not signed yet."""
+
+    code = "stage_out_of_order"
+
+    def __init__(self, missing: list[str]):
+        super().__init__(missing)
+        self.message = _("Sign %(stages)s first.") % {"stages": quoted(missing)}
+        self.args = (self.message,)
+
+
+class StageSignedLater(TransitionBlocked):
+    """A withdrawal was refused: in a pipeline signed in order, the later stages named in
+    `missing` are still signed (they were signed on top of this one)."""
+
+    code = "stage_signed_later"
+
+    def __init__(self, missing: list[str]):
+        super().__init__(missing)
+        self.message = _("First withdraw the sign-offs of the later stages: %(stages)s.") % {
+            "stages": quoted(missing)
+        }
+        self.args = (self.message,)
+
+
+class ItemClosed(DomainError):
+    """The item is in a closed status: nothing in it changes until a step reopens it."""
+
+    code = "item_closed"
+
+
+def quoted(names: list[str]) -> str:
+    """Stage names as a sentence lists them: “Dept 1 · Sales”, “Dept 2 · Finance”."""
+    return ", ".join(_("“%(name)s”") % {"name": name} for name in names)
+
+
 class QueueEmpty(DomainError):
     code = "queue_empty"

@@ -10,19 +10,20 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pult.accounts.vocabulary import Words, words_for
 from pult.core.text import spreadsheet_cell
 from pult.work.models import FieldDef, FieldMode, Item
-from pult.work.values import display_value
+from pult.work.values import export_value
 
 
-def _header(fields: list[FieldDef]) -> list[str]:
+def _header(fields: list[FieldDef], words: Words) -> list[str]:
     return [
         _("Number"),
         _("Title"),
         _("Status"),
         _("Urgent"),
-        _("Requester"),
-        _("Outlet"),
+        words.requester,  # the workspace's own words, as on the list page
+        words.place,
         _("City"),
         _("Brand"),
         _("Assignees"),
@@ -55,7 +56,7 @@ def _row(item: Item, fields: list[FieldDef], modes: dict[str, str]) -> list[str]
         _when(item.due_at),
         _when(item.closed_at),
         *[
-            "" if modes.get(f.key) == FieldMode.HIDDEN else display_value(f, item.values.get(f.key))
+            "" if modes.get(f.key) == FieldMode.HIDDEN else export_value(f, item.values.get(f.key))
             for f in fields
         ],
     ]
@@ -69,12 +70,15 @@ class _Echo:
 Rows = Iterable[tuple[Item, dict[str, str]]]  # each item with the reader's field policy
 
 
-def csv_response(rows: Rows, fields: list[FieldDef], *, filename: str) -> StreamingHttpResponse:
+def csv_response(
+    rows: Rows, fields: list[FieldDef], *, filename: str, words: Words | None = None
+) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
+    words = words or words_for(None)
 
     def lines() -> Iterator[str]:
         yield "\ufeff"  # Excel opens UTF-8 CSV correctly only with a BOM
-        yield writer.writerow([spreadsheet_cell(cell) for cell in _header(fields)])
+        yield writer.writerow([spreadsheet_cell(cell) for cell in _header(fields, words)])
         for item, modes in rows:
             yield writer.writerow([spreadsheet_cell(cell) for cell in _row(item, fields, modes)])
 
@@ -83,12 +87,15 @@ def csv_response(rows: Rows, fields: list[FieldDef], *, filename: str) -> Stream
     return response
 
 
-def xlsx_response(rows: Rows, fields: list[FieldDef], *, filename: str) -> HttpResponse:
+def xlsx_response(
+    rows: Rows, fields: list[FieldDef], *, filename: str, words: Words | None = None
+) -> HttpResponse:
     from openpyxl import Workbook
 
+    words = words or words_for(None)
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Requests")[:31])
-    sheet.append([spreadsheet_cell(cell) for cell in _header(fields)])
+    sheet = book.create_sheet(words.items[:31])
+    sheet.append([spreadsheet_cell(cell) for cell in _header(fields, words)])
     for item, modes in rows:
         sheet.append([spreadsheet_cell(cell) for cell in _row(item, fields, modes)])
     response = HttpResponse(

@@ -95,17 +95,26 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 
 
 MATCHED_IDS = 2000
+# Word similarity at which a misspelled title still matches on PostgreSQL ("Мегаполс"
+# finds "Мегаполис" at 0.78, "плакт летнего" finds "Плакат летнего меню"); below it,
+# short unrelated words come in.
+TITLE_SIMILARITY = 0.4
 
 
-def _text_match(text: str) -> Q:
-    """The find box: an order's number, its title or task text, its client's company name
-    or its contract's number. Each branch is a subquery its own index serves (trigram GIN
-    indexes item_title_trgm, item_texts_trgm, client_name_trgm, contract_number_trgm;
-    the number and foreign-key indexes), joined by UNION: an OR of them in one WHERE
-    would make PostgreSQL scan every item of the workspace."""
+def text_match(text: str) -> Q:
+    """The find box: a request's number, its title (forgiving typos on PostgreSQL) or
+    task text, its client's company name, its contract's number, its requester's name,
+    its outlet's city or number ("№12"). Case does not matter in any language
+    (`trgm_icontains`). Each branch is a subquery its own index serves (trigram GIN
+    indexes item_title_trgm, item_texts_trgm, client_name_trgm, contract_number_trgm,
+    user_full_name_trgm; the number and foreign-key indexes; outlets are few), joined by
+    UNION: an OR of them in one WHERE would make PostgreSQL scan every item of the
+    workspace."""
     from django.db.models.fields.json import KT
 
-    from pult.parties.models import Client, Contract
+    from pult.accounts.models import User
+    from pult.core.search import has_trigram
+    from pult.parties.models import Client, Contract, Outlet
 
     ids = Item.objects.filter(title__trgm_icontains=text).values_list("pk", flat=True)
     texts = Item.objects.alias(texts=KT("values__texts"))
@@ -117,7 +126,20 @@ def _text_match(text: str) -> Q:
         Item.objects.filter(
             contract__in=Contract.objects.filter(number__trgm_icontains=text).values("pk")
         ).values_list("pk", flat=True),
+        Item.objects.filter(
+            requester__in=User.objects.filter(full_name__trgm_icontains=text).values("pk")
+        ).values_list("pk", flat=True),
+        Item.objects.filter(
+            outlet__in=Outlet.objects.filter(city__trgm_icontains=text).values("pk")
+        ).values_list("pk", flat=True),
     ]
+    # An outlet's number as the lists show it, "№12"; a bare "12" stays a request number.
+    if text.startswith("№") and (outlet_number := text.removeprefix("№").strip()):
+        branches.append(
+            Item.objects.filter(
+                outlet__in=Outlet.objects.filter(number__iexact=outlet_number).values("pk")
+            ).values_list("pk", flat=True)
+        )
     # "42" or "ORD-00042": with a prefix, only that type's number (so a contract
     # number such as "X-1" does not also bring order 1).
     prefix, _dash, number = text.rpartition("-")
@@ -128,6 +150,18 @@ def _text_match(text: str) -> Q:
         # Through the types, so the unique (item_type, number) index serves it.
         by_number = Item.objects.filter(item_type__in=types.values("pk"), number=int(number))
         branches.append(by_number.values_list("pk", flat=True))
+    if has_trigram():
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        # `%>` is served by item_title_trgm at the connection's threshold (0.3,
+        # settings); the score keeps this search's own cut. SQLite has no maintained
+        # typo matching (spellfix1 is not in Python's sqlite3): substring only there.
+        branches.append(
+            Item.objects.filter(title__trigram_word_similar=text)
+            .annotate(title_score=TrigramWordSimilarity(text, "title"))
+            .filter(title_score__gte=TITLE_SIMILARITY)
+            .values_list("pk", flat=True)
+        )
     matches = ids.union(*branches)
     # Matched ids first, in a query of their own: given the few ids a search usually
     # finds, PostgreSQL fetches the page's items by primary key; left as a subquery, it
@@ -144,7 +178,7 @@ def apply_filter(items: QuerySet[Item], flt: ItemFilter) -> QuerySet[Item]:
     if flt.item_type:
         items = items.filter(item_type_id=flt.item_type)
     if flt.q:
-        items = items.filter(_text_match(flt.q))
+        items = items.filter(text_match(flt.q))
     if flt.status:
         items = items.filter(status__key__in=flt.status)
     if flt.category == "active":

@@ -6,9 +6,11 @@ forms), so a refusal reads the same on every path.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from pult.core.forms import Form
@@ -56,16 +58,18 @@ class ValuesForm(Form):
         *args: Any,
         definitions: list[FieldDef],
         modes: dict[str, str],
-        people: list[tuple[int, str]] | None = None,
+        people: Mapping[str, list[tuple[int, str]]] | None = None,
         **kwargs: Any,
     ) -> None:
+        """`people`: each person field's choices (`selectors.person_choices`)."""
         super().__init__(*args, **kwargs)
         self.editable_keys: list[str] = []
         for definition in definitions:
             mode = modes.get(definition.key, FieldMode.READ)
             if mode == FieldMode.HIDDEN:
                 continue
-            self.fields[definition.key] = field_for(definition, mode, people)
+            offered = people.get(definition.key, []) if people is not None else None
+            self.fields[definition.key] = field_for(definition, mode, offered)
             if mode in (FieldMode.EDIT, FieldMode.REQUIRED):
                 self.editable_keys.append(definition.key)
 
@@ -96,7 +100,8 @@ class NewItemForm(ValuesForm):
         label=_("Reference files"),
         required=False,
         widget=MultipleFileInput(attrs={"multiple": True}),
-        help_text=_("Logos, photos, samples: up to %(n)s files.") % {"n": 5},
+        # Lazy: a form class is made once, in whatever language the first request used.
+        help_text=format_lazy(_("Logos, photos, samples: up to {n} files."), n=5),
     )
 
     field_order = ["title", "outlet"]

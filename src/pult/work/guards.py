@@ -71,6 +71,15 @@ def requester_contacts_complete(item: Item, transition: Transition, actor: User)
     return requester_contact_gaps(item.requester, item.workspace)
 
 
+@guard("all_stages_signed")
+def all_stages_signed(item: Item, transition: Transition, actor: User) -> list[str]:
+    """Every stage of the type signed off (a staged order's archive): each unsigned one
+    named, in pipeline order, with the required fields it still lacks."""
+    from pult.work.pipeline_cache import pipeline_of
+
+    return unsigned_stages(item, [stage.key for stage in pipeline_of(item.item_type).stages])
+
+
 def unsigned_stages(item: Item, stage_keys: list[str]) -> list[str]:
     """Each named stage not yet signed off, with the required fields it still lacks."""
     if not stage_keys:

@@ -51,6 +51,9 @@ class ItemType(Bilingual):
     # among their skills (empty: any specialist).
     auto_assign = models.BooleanField(_("assign automatically"), default=False)
     skill_field = models.SlugField(max_length=60, blank=True)
+    # The stages are signed in their order: a stage's sign-off needs every earlier one
+    # (a staged order's departments hand the order on, one after another).
+    sequential_stages = models.BooleanField(_("stages are signed in their order"), default=False)
     # Changes whenever the pipeline's fields, rules, stages, statuses or steps do: the key
     # of the per-process copy in `pipeline_cache` (a fresh type never shares a key).
     pipeline_version = models.UUIDField(default=uuid.uuid4, editable=False)
@@ -189,6 +192,11 @@ class FieldDef(Bilingual):
     # The name of a function registered in pult.work.computed: the value is computed
     # from the item on every save and never typed in (never an evaluated string).
     computed = models.CharField(max_length=60, blank=True)
+    # A person field offers (and the services accept) only members holding one of these
+    # roles, e.g. an order's expert is an Expert; none: any active member.
+    roles = models.ManyToManyField(
+        "access.Role", blank=True, related_name="+", verbose_name=_("people of the roles")
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -17,7 +17,7 @@ from pult.accounts.models import User
 from pult.core.exceptions import DomainError, NotFound
 from pult.core.http import WorkspaceRequest
 from pult.core.pagination import parse_positive_int
-from pult.core.views import apply_domain_error, workspace_required
+from pult.core.views import apply_domain_error, section_required, workspace_required
 from pult.parties import client_selectors
 from pult.parties.models import Client
 from pult.work import forms, order_selectors, orders, policies, selectors, services
@@ -79,16 +79,14 @@ def _order_form(
         data,
         definitions=required,
         modes=modes,
-        people=selectors.member_choices(workspace=request.workspace)
-        if any(f.kind == "user" for f in required)
-        else None,
+        people=selectors.person_choices(workspace=request.workspace, definitions=required),
         contracts=order_selectors.contract_choices(client=client),
         managers=managers,
         initial={"manager": actor.pk if any(pk == actor.pk for pk, _n in managers) else None},
     )
 
 
-@workspace_required
+@section_required("items")
 def order_new(request: WorkspaceRequest) -> HttpResponse:
     """File an order for a client: first find the client (unless the client's page sent
     us here with it), then title, contract and manager; saved → the order's page."""

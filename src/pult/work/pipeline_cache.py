@@ -1,5 +1,5 @@
-"""Each process's copy of a pipeline: fields, field rules, stages and steps of one kind
-of item, read once and reused until the pipeline changes.
+"""Each process's copy of a pipeline: fields (with their roles), field rules, stages and
+steps of one kind of item, read once and reused until the pipeline changes.
 
 Every item page, list and API call consults the pipeline; read from the database each
 time it cost four queries per page for rows that change only when an administrator
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from pult.work.models import FieldDef, FieldRule, ItemType, Stage, Status, Transition
 
@@ -37,13 +37,18 @@ _lock = threading.Lock()
 
 
 def pipeline_of(item_type: ItemType) -> Pipeline:
-    """The pipeline as of the type row the caller read (four queries when it changed)."""
+    """The pipeline as of the type row the caller read (five queries when it changed)."""
     copy = _copies.get(item_type.pk)
     if copy is not None and copy.version == item_type.pipeline_version:
         return copy
     copy = Pipeline(
         version=item_type.pipeline_version,
-        fields=tuple(FieldDef.objects.filter(item_type=item_type).order_by("position", "pk")),
+        # With each person field's roles (FieldDef.roles): the item page offers by them.
+        fields=tuple(
+            FieldDef.objects.filter(item_type=item_type)
+            .prefetch_related("roles")
+            .order_by("position", "pk")
+        ),
         rules=tuple(FieldRule.objects.filter(field__item_type=item_type).order_by("pk")),
         stages=tuple(Stage.objects.filter(item_type=item_type).order_by("position", "pk")),
         transitions=tuple(
@@ -81,10 +86,18 @@ def _on_change(sender: Any, instance: Model, **kwargs: Any) -> None:
         pipeline_changed(type_id)
 
 
+def _on_field_roles(sender: Any, instance: Model, **kwargs: Any) -> None:
+    if isinstance(instance, FieldDef) and kwargs.get("action", "").startswith("post_"):
+        pipeline_changed(instance.item_type_id)
+
+
 def connect_signals() -> None:
     for model in (FieldDef, FieldRule, Stage, Status, Transition):
         post_save.connect(_on_change, sender=model, dispatch_uid=f"pipeline-{model.__name__}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"pipeline-del-{model.__name__}")
+    m2m_changed.connect(
+        _on_field_roles, sender=FieldDef.roles.through, dispatch_uid="pipeline-field-roles"
+    )
 
 
 def attach(item_type: ItemType) -> Pipeline:

@@ -177,6 +177,9 @@ def shape_errors(data: Mapping[str, Any]) -> list[str]:
             isinstance(c, dict) and isinstance(c.get("value"), str) for c in choices
         ):
             errors.append(_("field “%(v)s”: bad choices") % {"v": f.get("key")})
+        roles = f.get("roles", [])
+        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+            errors.append(_("field “%(v)s”: roles must be a list of names") % {"v": f.get("key")})
     for rule in _list_of_dicts(data, "field_rules", errors):
         if not isinstance(rule.get("fields", [rule.get("field")]), list) or not isinstance(
             rule.get("statuses") or [], list
@@ -286,6 +289,9 @@ def item_type_replace(item_type: ItemType, data: Mapping[str, Any]) -> None:
             name_ru=name_ru,
         )
     roles = {r.name: r for r in Role.objects.filter(workspace=workspace)}
+    for f in data.get("fields") or []:
+        if f.get("roles"):  # a person field offers the people of these roles
+            fields[f["key"]].roles.set([roles[name] for name in f["roles"]])
     for rule in data.get("field_rules") or []:
         for key in rule["fields"] if "fields" in rule else [rule["field"]]:
             for status_key in rule.get("statuses") or [rule.get("status")]:
@@ -314,6 +320,8 @@ def item_type_replace(item_type: ItemType, data: Mapping[str, Any]) -> None:
     item_type.take_transition = data.get("take_transition") or "take"
     if item_type.skill_field not in fields:
         item_type.skill_field = ""
+    if "sequential_stages" in data:  # older files keep the type's setting
+        item_type.sequential_stages = bool(data["sequential_stages"])
     item_type.save()
     if "message_visibility" in data:  # older files keep the rules there are
         message_visibility_replace(item_type=item_type, rows=data["message_visibility"])

@@ -51,6 +51,11 @@ class ItemTypeSettingsForm(Form):
         required=False,
         help_text=_("Automatic assignment picks a specialist with this field's value as a skill."),
     )
+    sequential_stages = forms.BooleanField(
+        label=_("Stages are signed in their order"),
+        required=False,
+        help_text=_("A stage can be signed off only after every earlier stage."),
+    )
 
     def __init__(
         self, *args: Any, statuses: list[Status], fields: list[FieldDef], **kwargs: Any
@@ -210,11 +215,24 @@ class FieldDefForm(Form):
         required=False,
         help_text=_("A computed field is never typed in: it is worked out on every save."),
     )
+    roles = forms.TypedMultipleChoiceField(
+        label=_("People of the roles"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "For a person field: only members holding one of these roles can be chosen. "
+            "None ticked: any member."
+        ),
+    )
     position = _position_field()
 
-    def __init__(self, *args: Any, stages: list[Stage], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, stages: list[Stage], roles: list[Role] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "stage", [("", _("— no stage —")), *((st.pk, st.name) for st in stages)])
+        _choices(self, "roles", [(r.pk, r.shown_name) for r in roles or []])
         _choices(
             self,
             "computed",

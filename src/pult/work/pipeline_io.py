@@ -61,6 +61,7 @@ def item_type_import(*, workspace: Any, data: dict[str, Any]) -> ItemType:
         take_transition=data.get("take_transition", "take"),
         auto_assign=bool(data.get("auto_assign")),
         skill_field=data.get("skill_field", ""),
+        sequential_stages=bool(data.get("sequential_stages")),
         **_names(data),
     )
     statuses = {}
@@ -120,6 +121,9 @@ def item_type_import(*, workspace: Any, data: dict[str, Any]) -> ItemType:
             **_names(f),
         )
     roles = {r.name: r for r in Role.objects.filter(workspace=workspace)}
+    for f in data.get("fields", []):
+        if f.get("roles"):  # a person field offers the people of these roles
+            fields[f["key"]].roles.set([roles[name] for name in f["roles"]])
     for rule in data.get("field_rules", []):
         for key in rule["fields"] if "fields" in rule else [rule["field"]]:
             for status_key in rule.get("statuses") or [rule.get("status")]:
@@ -190,6 +194,9 @@ def _check(workspace: Any, data: dict[str, Any]) -> list[str]:
             errors.append(_("unknown stage “%(v)s”") % {"v": f["stage"]})
         if f.get("computed") and f["computed"] not in computed.names():
             errors.append(_("unknown computation “%(v)s”") % {"v": f["computed"]})
+        for name in f.get("roles") or []:
+            if name not in role_names:
+                errors.append(_("unknown role “%(v)s”") % {"v": name})
     for rule in data.get("field_rules", []):
         keys = rule["fields"] if "fields" in rule else [rule.get("field")]
         errors += [_("unknown field “%(v)s”") % {"v": k} for k in keys if k not in field_keys]
@@ -209,6 +216,11 @@ def _check(workspace: Any, data: dict[str, Any]) -> list[str]:
     return errors
 
 
+def _role_names(field: FieldDef) -> list[str]:
+    """The roles whose people a person field offers, by name (ids differ elsewhere)."""
+    return sorted(r.name for r in field.roles.all())
+
+
 def item_type_export(item_type: ItemType) -> dict[str, Any]:
     """The importable form of a work-item type: statuses, stages, steps, fields, the field
     policy, SLA and who sees whose comments."""
@@ -225,6 +237,7 @@ def item_type_export(item_type: ItemType) -> dict[str, Any]:
         "take_transition": item_type.take_transition,
         "auto_assign": item_type.auto_assign,
         "skill_field": item_type.skill_field,
+        "sequential_stages": item_type.sequential_stages,
         "statuses": [
             {
                 "key": s.key,
@@ -270,8 +283,9 @@ def item_type_export(item_type: ItemType) -> dict[str, Any]:
                 "stage": f.stage.key if f.stage else None,
                 "computed": f.computed,
                 "help": {"en": f.help_en, "ru": f.help_ru},
+                **({"roles": _role_names(f)} if f.kind == FieldKind.USER else {}),
             }
-            for f in item_type.fields.select_related("stage")
+            for f in item_type.fields.select_related("stage").prefetch_related("roles")
         ],
         "field_rules": [
             {

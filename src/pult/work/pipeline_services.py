@@ -149,9 +149,11 @@ def item_type_settings_save(
     auto_assign: bool = False,
     skill_field: str = "",
     initial_status_id: int | None = None,
+    sequential_stages: bool | None = None,
 ) -> ItemType:
     """Rename a type, change its number prefix and filing options; `initial_status_id`
-    moves the "initial" mark (the one way to change it, so there is always exactly one)."""
+    moves the "initial" mark (the one way to change it, so there is always exactly one);
+    `sequential_stages` (None: unchanged) makes its stages signed in their order."""
     item_type = _locked_type(actor, workspace, item_type_id)
     errors = _Errors()
     _check_name(errors, name_en, "name_en", 200, required=True)
@@ -178,6 +180,8 @@ def item_type_settings_save(
     item_type.requires_contacts = requires_contacts
     item_type.auto_assign = auto_assign
     item_type.skill_field = skill_field
+    if sequential_stages is not None:
+        item_type.sequential_stages = sequential_stages
     item_type.save()
     if initial is not None and not initial.is_initial:
         # Unmark first: the partial unique constraint allows one initial status at a time.
@@ -608,8 +612,11 @@ def field_save(
     stage_id: int | None = None,
     computed_name: str = "",
     position: int = 0,
+    role_ids: Sequence[int] | None = None,
 ) -> FieldDef:
-    """Create or change a custom field. `choices` is a list or the editor's lines.
+    """Create or change a custom field. `choices` is a list or the editor's lines;
+    `role_ids` (a person field: whose people it offers; None: unchanged) are the
+    workspace's roles.
 
     Items keep their values by key in JSON, so once some item holds a value in a field,
     its key and kind stay as they are (a rename would orphan the values, a new kind
@@ -665,6 +672,13 @@ def field_save(
             errors.add("choices", _("Each choice needs its own value."))
     else:
         parsed = []  # only choice fields have choices
+    roles: list[Role] | None = None
+    if role_ids is not None:
+        roles = list(Role.objects.filter(workspace=workspace, pk__in=set(role_ids)))
+        if len(roles) != len(set(role_ids)):
+            errors.add("roles", _("Choose roles of this workspace."))
+        if kind != FieldKind.USER:
+            roles = []  # only person fields offer people
     old_key = field.key
     changes_meaning = field.pk is not None and (key != old_key or kind != field.kind)
     if changes_meaning and _held_values(item_type, old_key):
@@ -679,6 +693,10 @@ def field_save(
     field.stage, field.computed = stage, computed_name
     field.position = position
     field.save()
+    if roles is not None:
+        field.roles.set(roles)
+    elif kind != FieldKind.USER:
+        field.roles.clear()
     if computed_name:
         field.rules.filter(mode__in=_WRITABLE).update(mode=FieldMode.READ)
     if old_key and old_key != key:

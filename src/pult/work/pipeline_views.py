@@ -126,6 +126,7 @@ def _settings_form(
             "requires_contacts": item_type.requires_contacts,
             "auto_assign": item_type.auto_assign,
             "skill_field": item_type.skill_field,
+            "sequential_stages": item_type.sequential_stages,
         },
     )
 
@@ -156,6 +157,7 @@ def pipeline_detail(request: WorkspaceRequest, type_id: int) -> HttpResponse:
                 requires_contacts=data["requires_contacts"],
                 auto_assign=data["auto_assign"],
                 skill_field=data["skill_field"],
+                sequential_stages=data["sequential_stages"],
                 initial_status_id=data["initial_status"],
             )
         except DomainError as error:
@@ -514,17 +516,23 @@ def _field_form(data: Any, item_type: ItemType, field: FieldDef | None) -> forms
             "help_ru": field.help_ru,
             "stage": field.stage_id,
             "computed": field.computed,
+            "roles": [r.pk for r in field.roles.all()],
             "position": field.position,
         }
         if field
         else {"position": item_type.fields.count()}
     )
-    return FieldDefForm(data, stages=list(item_type.stages.all()), initial=initial)
+    roles = list(Role.objects.filter(workspace=item_type.workspace).order_by("name"))
+    return FieldDefForm(data, stages=list(item_type.stages.all()), roles=roles, initial=initial)
 
 
 def _field_kwargs(data: dict[str, Any]) -> dict[str, Any]:
-    kwargs = {k: v for k, v in data.items() if k not in ("stage", "computed")}
-    return kwargs | {"stage_id": data["stage"], "computed_name": data["computed"]}
+    kwargs = {k: v for k, v in data.items() if k not in ("stage", "computed", "roles")}
+    return kwargs | {
+        "stage_id": data["stage"],
+        "computed_name": data["computed"],
+        "role_ids": data["roles"],
+    }
 
 
 _FIELD = _Kind(

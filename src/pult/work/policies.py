@@ -18,6 +18,7 @@ from pult.work.models import (
     SignOff,
     Stage,
     Status,
+    StatusCategory,
     Transition,
 )
 from pult.work.permissions import CONFIGURE, MANAGE, SUBMIT, TAKE, VIEW_ALL
@@ -65,13 +66,16 @@ def field_modes(
     Matching rules: status is this one or any, stage (when the rule names one) is not
     yet signed off, role is one of the actor's or any, relation is one the actor has or
     any; the most permissive mode wins. A signed stage freezes its fields (read-only
-    until a manager withdraws the sign-off), and computed fields are never typed in.
+    until a manager withdraws the sign-off), a closed item all of them (`is_frozen`),
+    and computed fields are never typed in.
     """
     fields = fields if fields is not None else list(item_type.fields.all())
     if rules is None:
         rules = rules_of(item_type)
     if signed is None:
         signed = signed_stage_ids(item)
+    # The item as it stands; a step's guard asks about the status it leads to instead.
+    closed = item is not None and status.pk == item.status_id and is_frozen(item)
     return _modes(
         fields,
         rules,
@@ -79,6 +83,7 @@ def field_modes(
         signed=signed,
         my_roles=role_ids(actor, item_type.workspace),
         my_relations=relations(actor, item),
+        closed=closed,
     )
 
 
@@ -90,6 +95,7 @@ def _modes(
     signed: set[int],
     my_roles: frozenset[int],
     my_relations: set[str],
+    closed: bool = False,
 ) -> dict[str, str]:
     modes: dict[str, str] = {}
     by_field: dict[int, list[FieldRule]] = {}
@@ -112,7 +118,9 @@ def _modes(
                 best = FieldMode(rule.mode)
         if best is None:
             best = FieldMode.READ
-        frozen = field.computed or (field.stage_id is not None and field.stage_id in signed)
+        frozen = (
+            closed or field.computed or (field.stage_id is not None and field.stage_id in signed)
+        )
         if frozen and best != FieldMode.HIDDEN:
             best = FieldMode.READ
         modes[field.key] = best.value
@@ -135,6 +143,7 @@ def field_modes_many(
                 item.pk,
                 item.item_type,
                 item.status_id,
+                item.category == StatusCategory.CLOSED,
                 item.requester_id,
                 [user.pk for user in item.assignees.all()],
             )
@@ -155,6 +164,7 @@ def field_modes_of_rows(
                 row["id"],
                 row["item_type"],
                 row["status"].pk,
+                row["status"].category == StatusCategory.CLOSED,
                 row["requester"]["id"] if row["requester"] else None,
                 [person["id"] for person in row["assignees"]],
             )
@@ -166,10 +176,10 @@ def field_modes_of_rows(
 def _modes_of_page(
     actor: User,
     workspace: Workspace,
-    items: list[tuple[int, ItemType, int, int | None, list[int]]],
+    items: list[tuple[int, ItemType, int, bool, int | None, list[int]]],
 ) -> dict[int, dict[str, str]]:
-    """item id → modes, for (id, type, status id, requester id, assignee ids) of each
-    item of a page."""
+    """item id → modes, for (id, type, status id, closed, requester id, assignee ids) of
+    each item of a page."""
     from pult.work.pipeline_cache import pipeline_of
 
     if not items:
@@ -179,7 +189,7 @@ def _modes_of_page(
     # The modes depend on nothing else than these: a page of fifty items has a handful.
     found: dict[tuple[int, int, frozenset[str], frozenset[int]], dict[str, str]] = {}
     out: dict[int, dict[str, str]] = {}
-    for item_id, item_type, status_id, requester_id, assignees in items:
+    for item_id, item_type, status_id, closed, requester_id, assignees in items:
         mine = relations_of(actor, requester_id, assignees)
         item_signed = frozenset(signed.get(item_id, ()))
         key = (item_type.pk, status_id, frozenset(mine), item_signed)
@@ -192,6 +202,7 @@ def _modes_of_page(
                 signed=set(item_signed),
                 my_roles=my_roles,
                 my_relations=mine,
+                closed=closed,  # the status's category: part of the key already
             )
         out[item_id] = found[key]
     return out
@@ -279,16 +290,74 @@ def can_configure_pipeline(actor: User, workspace: Workspace) -> bool:
     return has_permission(actor, workspace, CONFIGURE)
 
 
-def can_sign_stage(actor: User, item: Item, stage: Stage) -> bool:
+def is_frozen(item: Item) -> bool:
+    """A closed item (archived, refused, done) changes no more: no field, sign-off,
+    urgent mark, date or assignee, until a step of its pipeline reopens it (the steps
+    out of a closed status stay open: they are how it reopens)."""
+    return item.category == StatusCategory.CLOSED
+
+
+def can_manage_item(actor: User, item: Item) -> bool:
+    """The head's changes to one item (urgent mark, dates, assignee): not on a closed one."""
+    return can_manage_items(actor, item.workspace) and not is_frozen(item)
+
+
+def is_stage_signer(actor: User, item: Item, stage: Stage) -> bool:
     """Holders of the stage's sign-off permission; a stage without one, managers."""
     if stage.sign_permission:
         return has_permission(actor, item.workspace, stage.sign_permission)
     return can_manage_items(actor, item.workspace)
 
 
-def can_unsign_stage(actor: User, item: Item, stage: Stage) -> bool:
-    """Withdrawing a sign-off reopens the stage's fields: managers only."""
-    return can_manage_items(actor, item.workspace)
+def _stages_around(item: Item, stage: Stage) -> tuple[list[Stage], list[Stage]]:
+    """The type's stages before and after `stage`, in pipeline order (from the
+    process's copy of the pipeline: no query)."""
+    from pult.work.pipeline_cache import pipeline_of
+
+    stages = list(pipeline_of(item.item_type).stages)
+    at = next((n for n, s in enumerate(stages) if s.pk == stage.pk), len(stages))
+    return stages[:at], stages[at + 1 :]
+
+
+def unsigned_earlier_stages(
+    item: Item, stage: Stage, signed: set[int] | None = None
+) -> list[Stage]:
+    """The stages that must be signed before `stage` and are not: every earlier one in a
+    pipeline signed in order (`ItemType.sequential_stages`), none otherwise."""
+    if not item.item_type.sequential_stages:
+        return []
+    signed = signed_stage_ids(item) if signed is None else signed
+    return [s for s in _stages_around(item, stage)[0] if s.pk not in signed]
+
+
+def signed_later_stages(item: Item, stage: Stage, signed: set[int] | None = None) -> list[Stage]:
+    """In a pipeline signed in order, the later stages still signed: they were signed on
+    top of this one, so they are withdrawn first (the signed stages stay a prefix)."""
+    if not item.item_type.sequential_stages:
+        return []
+    signed = signed_stage_ids(item) if signed is None else signed
+    return [s for s in _stages_around(item, stage)[1] if s.pk in signed]
+
+
+def can_sign_stage(actor: User, item: Item, stage: Stage, signed: set[int] | None = None) -> bool:
+    """The stage's signer, on an open item, and in a pipeline signed in order only once
+    every earlier stage is signed. `services.stage_sign` checks each part on its own to
+    name what is wrong."""
+    return (
+        is_stage_signer(actor, item, stage)
+        and not is_frozen(item)
+        and not unsigned_earlier_stages(item, stage, signed)
+    )
+
+
+def can_unsign_stage(actor: User, item: Item, stage: Stage, signed: set[int] | None = None) -> bool:
+    """Withdrawing a sign-off reopens the stage's fields: managers only, on an open item,
+    and in a pipeline signed in order only once no later stage is signed."""
+    return (
+        can_manage_items(actor, item.workspace)
+        and not is_frozen(item)
+        and not signed_later_stages(item, stage, signed)
+    )
 
 
 def can_take_transition(actor: User, item: Item, transition: Transition) -> bool:

@@ -297,6 +297,7 @@ def _row(
         f"№{columns['outlet__number']}"
         if columns["outlet_id"]
         else None,
+        "outlet_id": columns["outlet_id"],  # the list links an outlet to its requests
         "client": ref("client_id", "name", columns["client__name"]),
         "contract": ref("contract_id", "number", columns["contract__number"]),
         "manager": ref("manager_id", "full_name", columns["manager__full_name"]),
@@ -399,27 +400,30 @@ def archive_page(
 
 def kanban_columns(
     *, actor: User, workspace: Workspace, item_type: ItemType, flt: ItemFilter, per_column: int = 30
-) -> list[tuple[Status, list[Item]]]:
-    """Each status of the type with its first items, in one query (row_number per status)."""
+) -> list[tuple[Status, list[Item], int]]:
+    """Each status of the type with its first items (one query, row_number per status)
+    and how many it holds in all (one more: a count per status over the same filter)."""
     statuses = list(item_type.statuses.all())
-    ranked = (
-        filtered_items(actor=actor, workspace=workspace, flt=flt)
-        .filter(item_type=item_type)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("status_id")],
-                order_by=[F("queue_rank").asc(), F("queue_at").asc(), F("id").asc()],
-            )
-        )
-        .filter(rank__lte=per_column)
+    of_type = filtered_items(actor=actor, workspace=workspace, flt=flt).filter(item_type=item_type)
+    totals = dict(
+        of_type.order_by()
+        .values_list("status_id")
+        .annotate(n=Count("id"))
+        .values_list("status_id", "n")
     )
+    ranked = of_type.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("status_id")],
+            order_by=[F("queue_rank").asc(), F("queue_at").asc(), F("id").asc()],
+        )
+    ).filter(rank__lte=per_column)
     by_status: dict[int, list[Item]] = {s.pk: [] for s in statuses}
     rows = list(_for_display(ranked).order_by("status_id", "queue_rank", "queue_at", "id"))
     prefetch_related_objects(rows, "assignees")
     for item in rows:
         by_status.setdefault(item.status_id, []).append(item)
-    return [(s, by_status[s.pk]) for s in statuses]
+    return [(s, by_status[s.pk], totals.get(s.pk, 0)) for s in statuses]
 
 
 def calendar_items(
@@ -455,7 +459,7 @@ def similar_open_items(
         same |= Q(values__material_type=material)
     words = [w for w in title.lower().split() if len(w) > 3][:5]
     for word in words:
-        same |= Q(title__icontains=word)
+        same |= Q(title__trgm_icontains=word)  # "плакат" meets "Плакат" on SQLite too
     if not same:
         return []
     items = (
@@ -472,11 +476,11 @@ def queue_length(*, workspace: Workspace, item_type_id: int) -> int:
 
 
 def my_work(*, actor: User, workspace: Workspace, limit: int = 50) -> list[Item]:
-    """The specialist's items in work (not waiting, not closed), earliest due first."""
+    """The specialist's open items, earliest due first: those in work and those a head
+    assigned to them that still wait to be started."""
     items = Item.objects.filter(
         workspace=workspace,
         pk__in=Item.assignees.through.objects.filter(user_id=actor.pk).values("item_id"),
-        in_queue=False,
     ).exclude(category=StatusCategory.CLOSED)
     return list(_for_display(items).order_by(F("due_at").asc(nulls_last=True), "pk")[:limit])
 
@@ -538,30 +542,64 @@ def field_rows(
     ]
 
 
-def item_search(*, actor: User, workspace: Workspace, query: str, limit: int = 20) -> list[Item]:
-    """Items by number, or by title forgiving typos (trigram word similarity on
-    PostgreSQL; a substring match elsewhere), best matches first."""
+def filter_labels(*, actor: User, workspace: Workspace, flt: ItemFilter) -> dict[str, str]:
+    """The names of the requester and the outlet the list is filtered by (links from its
+    rows), as the rows show them, read from an item the actor sees: an id typed into the
+    address never reveals a name the actor could not see. A query each, only when set."""
+    labels: dict[str, str] = {}
+    items = item_visible_to(actor, workspace).order_by()
+    if flt.requester:
+        name = items.filter(requester_id=flt.requester).values_list(
+            "requester__full_name", flat=True
+        )[:1]
+        labels["requester"] = next(iter(name), "")
+    if flt.outlet:
+        outlet = items.filter(outlet_id=flt.outlet).values_list(
+            "outlet__brand__name", "outlet__city", "outlet__number"
+        )[:1]
+        labels["outlet"] = next((f"{b} · {c}, №{n}" for b, c, n in outlet), "")
+    return labels
+
+
+def item_search(
+    *,
+    actor: User,
+    workspace: Workspace,
+    query: str,
+    limit: int = 20,
+    orders: bool | None = None,
+    match: Q | None = None,
+) -> list[Item]:
+    """Items the find box of the list finds (`filters.text_match`: number, title forgiving
+    typos, task text, client, contract, requester, outlet), best title matches first on
+    PostgreSQL, newest first elsewhere. `orders`: only orders (for a client: with a
+    client, contract or manager, as `order_panel` tells them), only the rest, or both.
+    `match`: `text_match(query)` when the caller has it already."""
     from pult.core.search import has_trigram
+    from pult.work.filters import text_match
 
     query = " ".join(query.split())[:100]
     if not query:
         return []
     items = item_visible_to(actor, workspace)
+    if orders is not None:
+        is_order = Q(client__isnull=False) | Q(contract__isnull=False) | Q(manager__isnull=False)
+        items = items.filter(is_order) if orders else items.exclude(is_order)
     number = query.rsplit("-", 1)[-1]
-    if number.isdigit():
-        exact = list(_for_display(items.filter(number=int(number)))[:limit])
+    if number.isdecimal() and len(number) <= 9:
+        exact = list(_for_display(items.filter(number=int(number))).order_by("-pk")[:limit])
         if exact:
             return exact
+    found = items.filter(match if match is not None else text_match(query))
     if has_trigram():
         from django.contrib.postgres.search import TrigramWordSimilarity
 
-        ranked = (
-            items.annotate(score=TrigramWordSimilarity(query, "title"))
-            .filter(Q(score__gte=0.4) | Q(title__icontains=query))
-            .order_by("-score", "-pk")
+        # Scores only the matched rows (text_match hands over their ids).
+        ranked = found.annotate(score=TrigramWordSimilarity(query, "title")).order_by(
+            "-score", "-pk"
         )
         return list(_for_display(ranked)[:limit])
-    return list(_for_display(items.filter(title__icontains=query)).order_by("-pk")[:limit])
+    return list(_for_display(found).order_by("-pk")[:limit])
 
 
 def member_choices(*, workspace: Workspace) -> list[tuple[int, str]]:
@@ -576,6 +614,42 @@ def member_choices(*, workspace: Workspace) -> list[tuple[int, str]]:
     return [(person.pk, person.full_name) for person in people_for_choice(members)]
 
 
+def person_choices(
+    *,
+    workspace: Workspace,
+    definitions: Iterable[FieldDef],
+    current: dict[str, Any] | None = None,
+) -> dict[str, list[tuple[int, str]]]:
+    """Each person field's choices: the active members holding one of the roles the field
+    names (FieldDef.roles; any member when none). The person a field holds now stays in
+    its list even if no longer offered, so saving other fields never clears it; the
+    services refuse only a newly chosen person outside the roles. One query."""
+    from pult.accounts.models import Membership
+
+    person_fields = [f for f in definitions if f.kind == FieldKind.USER]
+    if not person_fields:
+        return {}
+    rows = (
+        Membership.objects.filter(workspace=workspace, is_active=True)
+        .order_by("user__full_name", "user_id")
+        .values_list("user_id", "user__full_name", "user__email", "roles")
+    )
+    people: dict[int, tuple[int, str, str]] = {}
+    roles_of: dict[int, set[int]] = {}
+    for user_id, full_name, email, role_id in rows:
+        people.setdefault(user_id, (user_id, full_name, email))
+        roles_of.setdefault(user_id, set()).update([role_id] if role_id else [])
+    named = [(p.pk, p.full_name) for p in people_for_choice(people.values())]
+    choices = {}
+    for field in person_fields:
+        wanted = {role.pk for role in field.roles.all()}
+        held = id_or_none((current or {}).get(field.key))
+        choices[field.key] = [
+            (pk, name) for pk, name in named if not wanted or roles_of[pk] & wanted or pk == held
+        ]
+    return choices
+
+
 def stage_panel(
     *,
     actor: User,
@@ -585,19 +659,29 @@ def stage_panel(
     people: list[tuple[int, str]] | None = None,
 ) -> list[dict[str, Any]]:
     """Each stage of the item with its visible fields, its sign-off and what signing
-    still needs; empty for a type without stages (the item page hides the panel)."""
+    still needs; empty for a type without stages (the item page hides the panel).
+
+    `can_sign` / `can_unsign` are the policies the services enforce (nothing on a closed
+    item; in a pipeline signed in order, the next stage only, and the last signed one
+    withdrawn first); `waiting` is, for the stage's signer, the refusal a sign-off would
+    meet while earlier stages are unsigned (the page shows it by a disabled button)."""
+    from pult.work.exceptions import StageOutOfOrder
     from pult.work.values import display_value, is_empty
 
     stages = list(item.item_type.stages.all())
     if not stages:
         return []
     signoffs = {s.stage_id: s for s in item.signoffs.all()}
+    signed = set(signoffs)
+    closed = policies.is_frozen(item)
     names = dict(people if people is not None else member_choices(workspace=item.workspace))
     panel = []
     for stage in stages:
         fields = [f for f in definitions if f.stage_id == stage.pk]
         required = policies.stage_required_fields(item, stage)
         signoff = signoffs.get(stage.pk)
+        signer = signoff is None and not closed and policies.is_stage_signer(actor, item, stage)
+        earlier = policies.unsigned_earlier_stages(item, stage, signed) if signer else []
         rows = []
         for field in fields:
             if modes.get(field.key) == FieldMode.HIDDEN:
@@ -619,8 +703,10 @@ def stage_panel(
                 "missing": []
                 if signoff
                 else [f.name for f in required if is_empty(item.values.get(f.key))],
-                "can_sign": signoff is None and policies.can_sign_stage(actor, item, stage),
-                "can_unsign": signoff is not None and policies.can_unsign_stage(actor, item, stage),
+                "can_sign": signer and not earlier,
+                "waiting": StageOutOfOrder([s.name for s in earlier]).message if earlier else "",
+                "can_unsign": signoff is not None
+                and policies.can_unsign_stage(actor, item, stage, signed),
             }
         )
     return panel

@@ -12,11 +12,20 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pult.activity.describe import both_languages
 from pult.activity.services import event_record
 from pult.core.exceptions import DomainError, Forbidden, NotFound
+from pult.notifications.services import notify_users
 from pult.reports import rollup as stats_rollup  # statistics kept in step with the items
 from pult.work import guards, live, policies
-from pult.work.exceptions import QueueEmpty, StageIncomplete, TransitionBlocked
+from pult.work.exceptions import (
+    ItemClosed,
+    QueueEmpty,
+    StageIncomplete,
+    StageOutOfOrder,
+    StageSignedLater,
+    TransitionBlocked,
+)
 from pult.work.models import (
     FieldDef,
     FieldMode,
@@ -29,10 +38,11 @@ from pult.work.models import (
     Status,
     StatusCategory,
 )
-from pult.work.values import is_empty, parse_value, requester_contact_gaps
+from pult.work.values import is_empty, parse_value, person_problem, requester_contact_gaps
 
 if TYPE_CHECKING:
     from pult.accounts.models import User, Workspace
+    from pult.activity.models import Event
     from pult.parties.models import Client, Contract, Outlet
     from pult.work.models import Transition
 
@@ -67,9 +77,18 @@ def _clean_values(
                 errors[key] = [_("You may not change this field now.")]
             continue
         try:
-            values[key] = parse_value(field, value)
+            parsed = parse_value(field, value)
         except ValueError as error:
             errors[key] = [str(error)]
+            continue
+        # A newly chosen person must hold one of the field's roles; one chosen before a
+        # restriction stays until someone changes it.
+        changed = parsed is not None and parsed != values.get(key)
+        workspace_id = item_type.workspace_id
+        if changed and (problem := person_problem(field, parsed, workspace_id=workspace_id)):
+            errors[key] = [problem]
+            continue
+        values[key] = parsed
     for field in fields:
         # A stage's required fields are enforced when the stage is signed off, so a
         # stage can be filled in over several saves (stage_sign names what is missing).
@@ -79,10 +98,13 @@ def _clean_values(
             errors.setdefault(field.key, [_("This field is required.")])
     if errors:
         names = [by_key[k].name if k in by_key else k for k in errors]
-        raise DomainError(
-            _("Please fill in correctly: %(fields)s.") % {"fields": ", ".join(names)},
-            field_errors=errors,
-        )
+        message = _("Please fill in correctly: %(fields)s.") % {"fields": ", ".join(names)}
+        if len(errors) == 1:  # one field: say what is wrong with it, the page shows this line
+            message = _("%(field)s: %(problem)s") % {
+                "field": names[0],
+                "problem": " ".join(next(iter(errors.values()))),
+            }
+        raise DomainError(message, field_errors=errors)
     return {k: v for k, v in values.items() if v is not None}
 
 
@@ -211,6 +233,15 @@ def _locked_item(item_id: int, workspace: Workspace) -> Item:
     return item
 
 
+def _refuse_if_closed(item: Item) -> None:
+    """A closed item changes only by a step that reopens it (`policies.is_frozen`)."""
+    if policies.is_frozen(item):
+        raise ItemClosed(
+            _("%(ref)s is closed (“%(status)s”): changes are not accepted.")
+            % {"ref": item.reference, "status": item.status.name}
+        )
+
+
 def _find_transition(item: Item, key: str) -> Transition:
     transition = (
         item.item_type.transitions.select_related("to_status", "from_status")
@@ -293,9 +324,12 @@ def work_item_transition(
         verb="work.status_changed",
         target=item,
         payload={
-            "from": before.name,
-            "to": transition.to_status.name,
-            "step": transition.label,
+            "from": both_languages(before.name_en, before.name_ru),
+            "to": both_languages(transition.to_status.name_en, transition.to_status.name_ru),
+            "step": both_languages(transition.label_en, transition.label_ru),
+            "from_key": before.key,
+            "to_key": transition.to_status.key,
+            "step_key": transition.key,
             "comment": comment.strip()[:2000],
         },
     )
@@ -309,6 +343,7 @@ def work_item_set_urgent(*, actor: User, workspace: Workspace, item_id: int, urg
     if not policies.can_manage_items(actor, workspace):
         raise Forbidden(_("Only the head marks requests urgent."))
     item = _locked_item(item_id, workspace)
+    _refuse_if_closed(item)
     if urgent == (item.urgent_at is not None):
         return item
     if urgent:
@@ -391,6 +426,7 @@ def work_item_assign(*, actor: User, workspace: Workspace, item_id: int, assigne
     if not policies.can_manage_items(actor, workspace):
         raise Forbidden(_("Only the head assigns requests."))
     item = _locked_item(item_id, workspace)
+    _refuse_if_closed(item)
     if not policies.can_take_items(assignee, workspace):
         raise DomainError(
             _("%(name)s cannot take requests in this workspace.") % {"name": assignee.full_name}
@@ -398,22 +434,32 @@ def work_item_assign(*, actor: User, workspace: Workspace, item_id: int, assigne
     stats_before = stats_rollup.capture(item.pk)
     item.assignees.set([assignee])
     stats_rollup.record(stats_before, item.pk)
-    event_record(
+    event = event_record(
         actor=actor,
         workspace=workspace,
         verb="work.assigned",
         target=item,
         payload={"assignee": assignee.full_name},
     )
+    _tell_assignee(event, assignee)
     return item
+
+
+def _tell_assignee(event: Event, assignee: User) -> None:
+    """Whoever is given an item hears of it, whatever the workspace's rules say (the
+    rules may tell others too; one notification each all the same)."""
+    if assignee.pk != event.actor_id:
+        notify_users(event=event, user_ids={assignee.pk})
 
 
 @transaction.atomic
 def work_item_update(
     *, actor: User, workspace: Workspace, item_id: int, values: Mapping[str, Any]
 ) -> Item:
-    """Change custom field values, each as the field policy allows in the current status."""
+    """Change custom field values, each as the field policy allows in the current status;
+    a closed item's not at all."""
     item = _locked_item(item_id, workspace)
+    _refuse_if_closed(item)
     before = dict(item.values)
     item.values = _clean_values(
         actor=actor,
@@ -424,18 +470,23 @@ def work_item_update(
         current=item.values,
     )
     _apply_computed(item)
-    item.save(update_fields=["values", "updated_at"])
-    # The keys whose value really changed (a saved card posts all of its fields), so
-    # notification rules can one day react to "payment entered" rather than any save.
+    # The keys whose value really changed (a saved card posts all of its fields): rules
+    # react to "payment entered", not to any save, and a save that changes nothing
+    # records and tells nothing.
     changed = sorted(
         k for k in before.keys() | item.values.keys() if before.get(k) != item.values.get(k)
     )
+    if not changed:
+        return item
+    item.save(update_fields=["values", "updated_at"])
     event_record(
         actor=actor,
         workspace=workspace,
         verb="work.fields_changed",
         target=item,
-        payload={"fields": changed},
+        # The new values, so the event reads "Payment amount: 645 000 ₽" to each reader
+        # who may see that field (work.events.field_changes).
+        payload={"fields": changed, "values": {k: item.values.get(k) for k in changed}},
     )
     from pult.work.expiry import schedule_expiry_checks
 
@@ -452,14 +503,20 @@ def _stage_of(item: Item, stage_key: str) -> Stage:
 
 @transaction.atomic
 def stage_sign(*, actor: User, workspace: Workspace, item_id: int, stage_key: str) -> SignOff:
-    """Sign a stage off by name: only its signer, only once, only with every field the
-    policy makes required for it filled in (a refusal names each missing field)."""
+    """Sign a stage off by name: only its signer, only once, only on an open item, in a
+    pipeline signed in order only after every earlier stage (a refusal names them), and
+    only with every field the policy makes required for it filled in (a refusal names
+    each missing field). The parts of `policies.can_sign_stage`, each named."""
     item = _locked_item(item_id, workspace)
     stage = _stage_of(item, stage_key)
-    if not policies.can_sign_stage(actor, item, stage):
+    if not policies.is_stage_signer(actor, item, stage):
         raise Forbidden(_("You may not sign off “%(stage)s”.") % {"stage": stage.name})
-    if SignOff.objects.filter(item=item, stage=stage).exists():
+    _refuse_if_closed(item)
+    signed = policies.signed_stage_ids(item)
+    if stage.pk in signed:
         raise DomainError(_("“%(stage)s” is already signed off.") % {"stage": stage.name})
+    if earlier := policies.unsigned_earlier_stages(item, stage, signed):
+        raise StageOutOfOrder([s.name for s in earlier])
     missing = [
         field
         for field in policies.stage_required_fields(item, stage)
@@ -484,28 +541,38 @@ def stage_sign(*, actor: User, workspace: Workspace, item_id: int, stage_key: st
         workspace=workspace,
         verb="work.stage_signed",
         target=item,
-        payload={"stage": stage.name, "stage_key": stage.key, "signer": signoff.signer_name},
+        payload={
+            "stage": both_languages(stage.name_en, stage.name_ru),
+            "stage_key": stage.key,
+            "signer": signoff.signer_name,
+        },
     )
     return signoff
 
 
 @transaction.atomic
 def stage_unsign(*, actor: User, workspace: Workspace, item_id: int, stage_key: str) -> Item:
-    """Withdraw a sign-off (managers only): the stage's fields open for editing again."""
+    """Withdraw a sign-off (managers only, on an open item; in a pipeline signed in order,
+    the last signed stage first): the stage's fields open for editing again. The parts
+    of `policies.can_unsign_stage`, each named."""
     item = _locked_item(item_id, workspace)
     stage = _stage_of(item, stage_key)
-    if not policies.can_unsign_stage(actor, item, stage):
+    if not policies.can_manage_items(actor, workspace):
         raise Forbidden(_("Only a manager withdraws a sign-off."))
-    deleted, _rows = SignOff.objects.filter(item=item, stage=stage).delete()
-    if not deleted:
+    _refuse_if_closed(item)
+    signed = policies.signed_stage_ids(item)
+    if stage.pk not in signed:
         raise DomainError(_("“%(stage)s” is not signed off.") % {"stage": stage.name})
+    if later := policies.signed_later_stages(item, stage, signed):
+        raise StageSignedLater([s.name for s in later])
+    SignOff.objects.filter(item=item, stage=stage).delete()
     item.save(update_fields=["updated_at"])
     event_record(
         actor=actor,
         workspace=workspace,
         verb="work.stage_unsigned",
         target=item,
-        payload={"stage": stage.name, "stage_key": stage.key},
+        payload={"stage": both_languages(stage.name_en, stage.name_ru), "stage_key": stage.key},
     )
     return item
 
@@ -533,6 +600,7 @@ def work_item_set_dates(
     if errors:
         raise DomainError(_("The dates were not changed."), field_errors=errors)
     item = _locked_item(item_id, workspace)
+    _refuse_if_closed(item)
     stats_before = stats_rollup.capture(item.pk)
     item.start_at, item.due_at, item.dates_fixed = start_at, due_at, True
     item.save(update_fields=["start_at", "due_at", "dates_fixed", "updated_at"])
@@ -653,13 +721,14 @@ def work_item_auto_assign(*, workspace: Workspace, item_id: int) -> Item | None:
     stats_before = stats_rollup.capture(item.pk)
     item.assignees.add(assignee)
     stats_rollup.record(stats_before, item.pk)
-    event_record(
+    event = event_record(
         actor=None,
         workspace=workspace,
         verb="work.assigned",
         target=item,
         payload={"assignee": assignee.full_name},
     )
+    _tell_assignee(event, assignee)
     return work_item_transition(
         actor=assignee,
         workspace=workspace,

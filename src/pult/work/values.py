@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
+from pult.core.formats import day_text, money_text, number_text
 from pult.core.params import id_or_none, in_day_range, parse_day
 from pult.core.text import text_problem
 from pult.work.models import FieldDef, FieldKind
@@ -78,6 +79,29 @@ def parse_value(field: FieldDef, raw: Any) -> Any:
     return str(raw)
 
 
+def person_problem(field: FieldDef, person_id: int, *, workspace_id: int) -> str | None:
+    """Why `person_id` may not be chosen in a person field, or None: it must be an active
+    member of the workspace holding one of the roles the field names (any, when none).
+    None for the other kinds of field."""
+    from pult.accounts.models import Membership
+
+    if field.kind != FieldKind.USER:
+        return None
+    members = Membership.objects.filter(
+        workspace_id=workspace_id, user_id=person_id, is_active=True, user__is_active=True
+    )
+    if not members.exists():
+        return _("Choose a member of this workspace.")
+    roles = sorted(role.shown_name for role in field.roles.all())
+    if roles and not members.filter(roles__in=field.roles.all()).exists():
+        if len(roles) == 1:
+            return _("Choose a person with the role “%(role)s”.") % {"role": roles[0]}
+        return _("Choose a person with one of the roles: %(roles)s.") % {
+            "roles": ", ".join(f"“{role}”" for role in roles)
+        }
+    return None
+
+
 def requester_contact_gaps(user: User, workspace: Workspace) -> list[str]:
     """What the requester still has to fill in before filing (name, phone, e-mail, outlet)."""
     gaps = []
@@ -93,9 +117,24 @@ def requester_contact_gaps(user: User, workspace: Workspace) -> list[str]:
 
 
 def display_value(field: FieldDef, value: Any) -> str:
-    """A stored value as people read it (choice labels, yes/no, empty as a dash)."""
+    """A stored value as people read it on a page: choice labels, yes/no, money and
+    dates in the reader's language (1 290 000,00 ₽, 07.12.2026), empty as a dash."""
     if is_empty(value):
         return "—"
+    if field.kind == FieldKind.MONEY:
+        return money_text(value)
+    if field.kind == FieldKind.NUMBER:
+        return number_text(value)
+    if field.kind == FieldKind.DATE:
+        return day_text(str(value))
+    return export_value(field, value)
+
+
+def export_value(field: FieldDef, value: Any) -> str:
+    """A stored value for a spreadsheet: labels for choices and yes/no, but amounts and
+    dates plain (1290000.00, 2026-12-07) so that the spreadsheet reads them as such."""
+    if is_empty(value):
+        return ""
     if field.kind == FieldKind.CHOICE:
         return choice_label(field, str(value))
     if field.kind == FieldKind.BOOLEAN:

@@ -17,15 +17,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pult.accounts.models import User
+from pult.accounts.vocabulary import words_for
 from pult.activity.selectors import timeline_for
 from pult.core.exceptions import DomainError, Forbidden, NotFound
 from pult.core.forms import Form
 from pult.core.http import WorkspaceRequest
 from pult.core.pagination import parse_cursor
-from pult.core.params import id_or_none
+from pult.core.params import day_or_none, id_or_none
 from pult.core.text import text_problem
-from pult.core.views import apply_domain_error, workspace_required
+from pult.core.views import apply_domain_error, section_required, workspace_required
 from pult.work import exports, forms, guards, policies, selectors, services
+from pult.work.events import remember_item_as_seen
 from pult.work.filters import ItemFilter, parse_filter
 from pult.work.forecast import desk_pace
 from pult.work.models import (
@@ -145,10 +147,11 @@ def _filter_context(
         "query": query.urlencode(),
         "save_form": forms.SavedViewForm(initial={"query": query.urlencode()}),
         "staff": staff,
+        "filter_labels": selectors.filter_labels(actor=actor, workspace=request.workspace, flt=flt),
     }
 
 
-@workspace_required
+@section_required("items")
 def item_list(request: WorkspaceRequest) -> HttpResponse:
     """All visible items, filtered; as a list, a kanban board or a due-date calendar."""
     actor = _user(request)
@@ -182,11 +185,8 @@ def item_list(request: WorkspaceRequest) -> HttpResponse:
 
 def _month(request: WorkspaceRequest, actor: User, flt: ItemFilter) -> dict[str, Any]:
     today = timezone.localdate()
-    try:
-        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
-        first = date(year, month, 1)
-    except ValueError:
-        first = today.replace(day=1)
+    first = day_or_none(f"{request.GET.get('month', '')}-01") or today
+    first = first.replace(day=1)
     days_in_month = month_calendar.monthrange(first.year, first.month)[1]
     after = first + timedelta(days=days_in_month)
     items = selectors.calendar_items(
@@ -209,7 +209,7 @@ def _month(request: WorkspaceRequest, actor: User, flt: ItemFilter) -> dict[str,
     }
 
 
-@workspace_required
+@section_required("items")
 def item_export(request: WorkspaceRequest, fmt: str) -> HttpResponseBase:
     """The filtered list as CSV or XLSX, through the same selector as the page."""
     if fmt not in ("csv", "xlsx"):
@@ -219,12 +219,17 @@ def item_export(request: WorkspaceRequest, fmt: str) -> HttpResponseBase:
     flt.item_type = item_type.pk
     rows = selectors.item_export_rows(actor=_user(request), workspace=request.workspace, flt=flt)
     fields = list(item_type.fields.all())
+    words = words_for(request.workspace)
     if fmt == "csv":
-        return exports.csv_response(rows, fields, filename=f"{item_type.number_prefix}.csv")
-    return exports.xlsx_response(rows, fields, filename=f"{item_type.number_prefix}.xlsx")
+        return exports.csv_response(
+            rows, fields, filename=f"{item_type.number_prefix}.csv", words=words
+        )
+    return exports.xlsx_response(
+        rows, fields, filename=f"{item_type.number_prefix}.xlsx", words=words
+    )
 
 
-@workspace_required
+@section_required("queue")
 def queue(request: WorkspaceRequest) -> HttpResponse:
     """The queue as specialists take it: urgent first, then by filing time."""
     actor = _user(request)
@@ -250,7 +255,7 @@ def queue(request: WorkspaceRequest) -> HttpResponse:
 
 
 @require_POST
-@workspace_required
+@section_required("queue")
 def take_next(request: WorkspaceRequest) -> HttpResponse:
     item_type = _item_type(request, parse_filter(request.POST))
     try:
@@ -286,7 +291,7 @@ def _track_context(request: WorkspaceRequest) -> dict[str, Any]:
 
 
 @require_POST
-@workspace_required
+@section_required("queue")
 def auto_assign_toggle(request: WorkspaceRequest) -> HttpResponse:
     item_type = _item_type(request, parse_filter(request.POST))
     enabled = request.POST.get("enabled") == "1"
@@ -302,14 +307,15 @@ def auto_assign_toggle(request: WorkspaceRequest) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("New requests go to the least-loaded designer now.")
+            _("Automatic assignment is on: the least loaded takes each new one.")
             if enabled
-            else _("New requests wait in the queue now."),
+            else _("Automatic assignment is off: %(items)s wait in the queue.")
+            % {"items": words_for(request.workspace).lower.items},
         )
     return redirect("work:queue")
 
 
-@workspace_required
+@section_required("track")
 def track(request: WorkspaceRequest) -> HttpResponse:
     """The requester's open requests with their places in the queue, updated live."""
     context = _track_context(request) | {
@@ -318,12 +324,12 @@ def track(request: WorkspaceRequest) -> HttpResponse:
     return render(request, "work/track.html", context)
 
 
-@workspace_required
+@section_required("track")
 def track_rows(request: WorkspaceRequest) -> HttpResponse:
     return render(request, "work/_track_rows.html", _track_context(request))
 
 
-@workspace_required
+@section_required("archive")
 def archive(request: WorkspaceRequest) -> HttpResponse:
     """The requester's finished work with its deliverables."""
     query = request.GET.get("q", "").strip()[:200]
@@ -345,16 +351,19 @@ def _new_form(request: WorkspaceRequest, item_type: ItemType) -> forms.NewItemFo
     modes = policies.field_modes(
         actor=actor, item_type=item_type, status=status, item=None, fields=definitions
     )
-    return forms.NewItemForm(
+    form = forms.NewItemForm(
         request.POST or None,
         request.FILES or None,
         definitions=definitions,
         modes=modes,
         outlets=outlet_choices(actor=actor, workspace=request.workspace),
     )
+    if "outlet" in form.fields:  # named by the workspace: "Outlet" on the design desk
+        form.fields["outlet"].label = words_for(request.workspace).place
+    return form
 
 
-@workspace_required
+@section_required("new_item")
 def item_new(request: WorkspaceRequest) -> HttpResponse:
     """File a request: the technical-task form of the pipeline, every required field
     checked by the service; a similar open request of the outlet is offered to join."""
@@ -385,7 +394,11 @@ def item_new(request: WorkspaceRequest) -> HttpResponse:
             except DomainError as error:
                 apply_domain_error(form, error)
             else:
-                messages.success(request, _("Request %(ref)s filed.") % {"ref": item.reference})
+                messages.success(
+                    request,
+                    _("%(item)s %(ref)s filed.")
+                    % {"item": words_for(request.workspace).item, "ref": item.reference},
+                )
                 return redirect("work:item_detail", item_id=item.pk)
     context = {"form": form, "item_type": item_type, "gaps": gaps, "similar": similar}
     return render(request, "work/item_new.html", context, status=400 if form.errors else 200)
@@ -476,6 +489,10 @@ def item_detail(request: WorkspaceRequest, item_id: int) -> HttpResponse:
         if any(f.kind == FieldKind.USER for f in definitions)
         else None
     )
+    # Whom each person field offers: the people of its roles (and whoever it holds now).
+    offered = selectors.person_choices(
+        workspace=request.workspace, definitions=definitions, current=item.values
+    )
     stages = selectors.stage_panel(
         actor=actor, item=item, definitions=definitions, modes=modes, people=people
     )
@@ -483,7 +500,7 @@ def item_detail(request: WorkspaceRequest, item_id: int) -> HttpResponse:
         stage["form"] = forms.ValuesForm(
             definitions=stage["fields"],
             modes=modes,
-            people=people,
+            people=offered,
             initial=dict(item.values),
             prefix="v",
         )
@@ -491,10 +508,17 @@ def item_detail(request: WorkspaceRequest, item_id: int) -> HttpResponse:
     # A stage's fields are edited in its own card of the stages panel.
     plain = [f for f in definitions if f.stage_id is None]
     values_form = forms.ValuesForm(
-        definitions=plain, modes=modes, people=people, initial=dict(item.values), prefix="v"
+        definitions=plain, modes=modes, people=offered, initial=dict(item.values), prefix="v"
     )
-    can_manage = policies.can_manage_items(actor, request.workspace)
+    remember_item_as_seen(actor, item, definitions, modes)  # the timeline's field changes
+    # The head's changes (urgent, dates, assignee): none on a closed item.
+    can_manage = policies.can_manage_item(actor, item)
     position = selectors.queue_position(item)
+    expected_start = (
+        desk_pace(request.workspace, item.item_type_id).expected_start(position)
+        if position is not None
+        else None
+    )
     context: dict[str, Any] = {
         "item": item,
         "steps": _steps(actor, item),
@@ -503,9 +527,14 @@ def item_detail(request: WorkspaceRequest, item_id: int) -> HttpResponse:
         "field_rows": selectors.field_rows(item, plain, modes),
         "stages": stages,
         "position": position,
-        "expected_start": desk_pace(request.workspace, item.item_type_id).expected_start(position)
-        if position is not None
-        else None,
+        "expected_start": expected_start,
+        # "N ahead of yours" is the requester's; others read "N ahead of it".
+        "own_request": item.requester_id == actor.pk,
+        # The head and the specialists hear early that the queue will miss the start-by.
+        "at_risk": expected_start is not None
+        and item.start_at is not None
+        and expected_start > item.start_at
+        and policies.can_see_all_items(actor, request.workspace),
         "can_manage": can_manage,
         "specialists": selectors.specialist_choices(workspace=request.workspace)
         if can_manage
@@ -723,7 +752,7 @@ def item_watch(request: WorkspaceRequest, item_id: int) -> HttpResponse:
 
 
 @require_POST
-@workspace_required
+@section_required("items")
 def saved_view_save(request: WorkspaceRequest) -> HttpResponse:
     form = forms.SavedViewForm(request.POST)
     query = request.POST.get("query", "")
@@ -742,7 +771,7 @@ def saved_view_save(request: WorkspaceRequest) -> HttpResponse:
 
 
 @require_POST
-@workspace_required
+@section_required("items")
 def saved_view_delete(request: WorkspaceRequest, view_id: int) -> HttpResponse:
     try:
         services.saved_view_delete(

@@ -1,32 +1,33 @@
-"""Numbers and money in the reader's locale: 1 234,50 ₽ in Russian, ₽1,234.50 in English."""
+"""Numbers and money in the reader's locale: 1 234,50 ₽ in Russian, ₽1,234.50 in English.
+
+The filters wrap `pult.core.formats`, which Python code (e.g. a field's shown value)
+calls directly, so a page and a value computed for it read the same.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import datetime
 
 from django import template
-from django.conf import settings
-from django.utils import formats, translation
+
+from pult.core.formats import day_text, money_text, number_text
 
 register = template.Library()
-
-SYMBOLS = {"RUB": "₽", "USD": "$", "EUR": "€"}
 
 
 @register.filter
 def money(value: object, currency: str = "") -> str:
     """Format an amount with grouping, two decimals and the currency sign."""
-    if value is None or value == "":
-        return ""
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    code = (currency or settings.DEFAULT_CURRENCY).upper()
-    number = formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
-    symbol = SYMBOLS.get(code, code)
-    if translation.get_language() == "ru":
-        # Russian typography: a non-breaking space before the sign.
-        return f"{number}\u00a0{symbol}"
-    sign = "-" if number.startswith("-") else ""
-    return f"{sign}{symbol}{number.lstrip('-')}"
+    return money_text(value, currency)
+
+
+@register.filter
+def number(value: object) -> str:
+    """A number with the language's grouping and decimal mark."""
+    return number_text(value)
+
+
+@register.filter
+def day(value: datetime.date | str | None) -> str:
+    """A calendar day in the language's short format (07.12.2026 in Russian)."""
+    return day_text(value)

@@ -18,8 +18,10 @@ from pult.access.models import Role
 from pult.access.services import role_create
 from pult.accounts.models import Membership, User, Workspace
 from pult.accounts.services import member_add, workspace_create
+from pult.core.site import site_url
 from pult.notifications.models import NotificationRule
-from pult.presets.demo import describe_demo
+from pult.notifications.services import emails_held
+from pult.presets.demo import describe_figures, describe_logins
 from pult.presets.demo_design_desk import DemoSummary, design_desk_demo
 from pult.presets.demo_expertise_orders import OrdersDemoSummary, expertise_orders_demo
 from pult.presets.services import preset_load
@@ -45,18 +47,28 @@ class Command(BaseCommand):
     help = "Create the demo admin, the demo workspaces and their people and data (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        admin = self._demo_workspace()
-        design_desk = self._design_desk(admin)
-        orders = self._expertise_orders(admin)
-        self.stdout.write("Demo logins (http://127.0.0.1:8000/):")
+        # Demo data is history: its notifications reach the inbox, no e-mail goes out.
+        with emails_held():
+            admin = self._demo_workspace()
+            design_desk = self._design_desk(admin)
+            orders = self._expertise_orders(admin)
+        self.stdout.write(describe_figures(design_desk))
+        self.stdout.write(describe_figures(orders))
+        # The logins and the address come last: `make run` starts the server next.
+        self.stdout.write("")
+        self.stdout.write("Demo logins of the demo workspace:")
         self.stdout.write(
             f"  installation admin  {ADMIN[0]:<22} {ADMIN[1]}  (also marketing head of "
             "design-desk, administrator and director of expertise-orders)"
         )
         for email, password, _n, _p, role_name in PEOPLE:
             self.stdout.write(f"  {role_name.lower():<19} {email:<22} {password}")
-        self.stdout.write(describe_demo(design_desk))
-        self.stdout.write(describe_demo(orders))
+        self.stdout.write(describe_logins(design_desk))
+        self.stdout.write(describe_logins(orders))
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.SUCCESS(f"Open {site_url()}/ and sign in with one of the logins above.")
+        )
 
     @transaction.atomic
     def _expertise_orders(self, admin: User) -> OrdersDemoSummary:

@@ -17,6 +17,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from pult.core.site import served_url
+
 
 def uvicorn_command(*, host: str, port: int, workers: int, reload: bool = False) -> list[str]:
     """The web server's command line.
@@ -58,8 +60,8 @@ class Command(BaseCommand):
     help = "Serve Pult (web + WebSocket) and run the background worker."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--host", default=settings.HOST)
+        parser.add_argument("--port", type=int, default=settings.PORT)
         parser.add_argument(
             "--workers",
             type=int,
@@ -78,14 +80,15 @@ class Command(BaseCommand):
             workers=options["workers"] or self._default_workers(),
             reload=options["reload"],
         )
-        children = [subprocess.Popen(web)]  # noqa: S603 - our own interpreter and arguments
+        # The children build links (e-mails, feeds) from HOST and PORT when SITE_URL is
+        # not set: they get the address actually served, --port included.
+        env = {**os.environ, "HOST": options["host"], "PORT": str(options["port"])}
+        children = [subprocess.Popen(web, env=env)]  # noqa: S603 - our own interpreter and arguments
         if not options["no_worker"]:
-            children.append(subprocess.Popen([sys.executable, "-m", "pult.cli", "worker"]))
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Pult is running on http://{options['host']}:{options['port']}/  (Ctrl-C stops it)"
-            )
-        )
+            worker = [sys.executable, "-m", "pult.cli", "worker"]
+            children.append(subprocess.Popen(worker, env=env))  # noqa: S603 - as above
+        served = served_url(options["host"], options["port"])
+        self.stdout.write(self.style.SUCCESS(f"Pult is running on {served}/  (Ctrl-C stops it)"))
 
         def stop(*_: object) -> None:
             for child in children:

@@ -19,6 +19,7 @@ from pult.access.models import Role
 from pult.accounts.models import Membership, User, Workspace
 from pult.accounts.services import member_add
 from pult.core.exceptions import DomainError
+from pult.core.site import site_url
 from pult.presets.demo import DEMOS, describe_demo
 from pult.presets.services import PRESETS, preset_data, preset_load
 from pult.work.models import ItemType
@@ -75,6 +76,7 @@ class Command(BaseCommand):
             except DomainError as error:
                 raise CommandError(error.message) from error
             self.stdout.write(describe_demo(summary))
+            self.stdout.write(f"Open {site_url()}/ and sign in with one of these logins.")
 
     def _add_admin(self, workspace: Workspace, email: str) -> None:
         """The operator's way in: Administrator plus the preset's lead role, if it has one."""
