@@ -23,10 +23,13 @@ from pult.notifications.services import outbox_deliver_due
 from pult.parties.models import Client as PartyClient
 from pult.work import services
 from tests.conftest import PASSWORD, SmtpServer
+from tests.work import test_stages
 from tests.work.conftest import Desk
-from tests.work.test_stages import Office, office  # noqa: F401
+from tests.work.test_stages import Office
 
 pytestmark = pytest.mark.django_db
+
+office = test_stages.office  # the expertise-orders fixture, shared
 
 
 def _ru(user: User, url: str) -> str:

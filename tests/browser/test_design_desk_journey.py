@@ -140,6 +140,11 @@ def test_a_design_request_from_filing_to_the_archive(
     take_step(designer, "ask_clarification", "Ask for clarification", "Waiting for the logo")
     expect(status_badge(designer)).to_have_text("Needs clarification")
     expect(applicant.locator("[data-chat-list]")).to_contain_text(question, timeout=LIVE)
+    # The step's own text is part of the conversation too, marked with the step.
+    expect(applicant.locator("[data-chat-list]")).to_contain_text(
+        "Waiting for the logo", timeout=LIVE
+    )
+    expect(applicant.locator("[data-chat-step]").first).to_have_text("Ask for clarification")
 
     applicant.reload()
     expect(status_badge(applicant)).to_have_text("Needs clarification")
@@ -176,6 +181,11 @@ def test_a_design_request_from_filing_to_the_archive(
 
     designer.reload()
     expect(status_badge(designer)).to_have_text("For revision")
+    # The designer reads why, in the chat and in the bell's inbox.
+    expect(designer.locator("[data-chat-list]")).to_contain_text("Make the date bigger.")
+    designer.goto("/notifications/")
+    expect(designer.locator("[data-inbox]")).to_contain_text("Make the date bigger.")
+    designer.goto(item_url)
     take_step(designer, "complete", "Complete")
     expect(status_badge(designer)).to_have_text("Completed")
 

@@ -18,10 +18,13 @@ from pult.notifications.models import Notification
 from pult.notifications.services import outbox_deliver_due
 from pult.work import services
 from tests.conftest import SmtpServer, login
+from tests.work import test_stages
 from tests.work.conftest import Desk
-from tests.work.test_stages import Office, office  # noqa: F401
+from tests.work.test_stages import Office
 
 pytestmark = pytest.mark.django_db
+
+office = test_stages.office  # the expertise-orders fixture, shared
 
 QUESTION = "Which logo, the round or the square one?"
 ANSWER = "The round one, please."
@@ -91,7 +94,7 @@ def test_a_step_comment_in_the_readers_language(desk: Desk) -> None:
     assert QUESTION in text
 
 
-def test_a_comment_hidden_by_the_rules_is_not_quoted(office: Office) -> None:  # noqa: F811
+def test_a_comment_hidden_by_the_rules_is_not_quoted(office: Office) -> None:
     # On the expertise orders the expert does not read the manager's comments.
     item = office.order()
     message_count = Message.objects.count()

@@ -17,9 +17,12 @@ from pult.work import services
 from pult.work.models import FieldMode
 from pult.work.policies import field_modes
 from tests.conftest import login
-from tests.work.test_stages import Office, office  # noqa: F401
+from tests.work import test_stages
+from tests.work.test_stages import Office
 
 pytestmark = pytest.mark.django_db
+
+office = test_stages.office  # the expertise-orders fixture, shared
 
 
 def _pay(office: Office, amount: str = "60000") -> None:
@@ -27,9 +30,7 @@ def _pay(office: Office, amount: str = "60000") -> None:
     office.fill(office.finance, item, {"payment_amount": amount, "payment_date": "2026-12-07"})
 
 
-def test_the_manager_reads_payment_received_with_the_amount(
-    client: Client, office: Office
-) -> None:
+def test_the_manager_reads_payment_received_with_the_amount(client: Client, office: Office) -> None:
     _pay(office)
     notification = Notification.objects.get(recipient=office.manager)
     text = notification_text(notification, office.manager)
@@ -62,9 +63,7 @@ def test_a_field_hidden_from_the_reader_is_not_named(office: Office) -> None:
     event = Event.objects.filter(verb="work.fields_changed").latest("pk")
     item = event.target_type.get_object_for_this_type(pk=event.target_id)
     for person in (office.expert, office.dept4, office.head3, office.finance, office.director):
-        modes = field_modes(
-            actor=person, item_type=item.item_type, status=item.status, item=item
-        )
+        modes = field_modes(actor=person, item_type=item.item_type, status=item.status, item=item)
         text = describe_event(event, person)
         hidden = modes.get("payment_amount") == FieldMode.HIDDEN
         assert ("Payment amount" in text) is not hidden, person

@@ -17,10 +17,13 @@ from pult.chat.models import Message
 from pult.parties.models import Client as PartyClient
 from pult.work.models import Item
 from tests.conftest import login
+from tests.work import test_stages
 from tests.work.conftest import TASK, Desk
-from tests.work.test_stages import Office, office  # noqa: F401
+from tests.work.test_stages import Office
 
 pytestmark = pytest.mark.django_db
+
+office = test_stages.office  # the expertise-orders fixture, shared
 
 FUZZ = settings(
     max_examples=25,
@@ -73,7 +76,7 @@ def test_filing_a_request(client: Client, desk: Desk) -> None:
     file()
 
 
-def test_a_client(client: Client, office: Office) -> None:  # noqa: F811
+def test_a_client(client: Client, office: Office) -> None:
     login(client, office.manager)
 
     @FUZZ

@@ -20,8 +20,11 @@ from pult.core.text import printable, spreadsheet_cell, text_problem
 from pult.parties.models import Client as PartyClient
 from pult.work.models import Item
 from tests.conftest import login
+from tests.work import test_stages
 from tests.work.conftest import TASK, Desk
-from tests.work.test_stages import Office, office  # noqa: F401
+from tests.work.test_stages import Office
+
+office = test_stages.office  # the expertise-orders fixture, shared
 
 
 @pytest.mark.parametrize(
@@ -106,7 +109,7 @@ def test_a_textarea_keeps_its_lines_and_refuses_a_bell(client: Client, desk: Des
 
 
 @pytest.mark.django_db
-def test_a_client_form_refuses_control_characters(client: Client, office: Office) -> None:  # noqa: F811
+def test_a_client_form_refuses_control_characters(client: Client, office: Office) -> None:
     login(client, office.manager)
     before = PartyClient.objects.count()
     response = client.post(reverse("parties:client_new"), {"kind": "company", "name": "Acme\u001b"})

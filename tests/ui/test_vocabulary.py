@@ -174,7 +174,7 @@ def test_an_admin_changes_a_word_and_a_section_and_the_menu_follows(
     form |= {"items_en": "", "sections": []}
     refused = client.post(reverse("accounts:workspace_settings"), form)
     assert refused.status_code == 400
-    assert "Keep at least one section on." in refused.content.decode()
+    assert "Оставьте включённым хотя бы один раздел." in refused.content.decode()
     form["sections"] = ["items"]
     assert client.post(reverse("accounts:workspace_settings"), form).status_code == 302
     User.objects.filter(pk=office.director.pk).update(locale="en")

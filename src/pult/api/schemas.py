@@ -40,10 +40,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from pult.core.params import FIRST_DAY, LAST_DAY, MAX_ID
 from pult.core.text import text_problem
 
-# The largest value of a PostgreSQL bigint (and of SQLite's integer): every primary key.
-MAX_ID = 2**63 - 1
 MAX_LIMIT = 200  # core.pagination serves at most this many rows a page
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -68,10 +67,10 @@ SingleLine = Annotated[str, AfterValidator(_one_line)]
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-# Dates the API takes: wide enough for any contract or deadline, narrow enough that
-# no "a day later", "a year on" or time-zone shift runs past datetime's year 9999
+# Dates the API takes: the days Pult works with (core.params), so that no "a day
+# later", "a year on" or time-zone shift runs past datetime's year 9999
 # (GET /reminders?since=9999-12-31 answered 500 before this bound).
-FIRST_YEAR, LAST_YEAR = 1900, 2999
+FIRST_YEAR, LAST_YEAR = FIRST_DAY.year, LAST_DAY.year
 
 
 def _written_out(kind: type[date]) -> Any:

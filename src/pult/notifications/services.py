@@ -233,7 +233,7 @@ def _notification_email(notification: Notification, recipient: User) -> None:
         email_enqueue(
             workspace=notification.event.workspace,
             to=recipient.email,
-            subject=f"[{notification.event.workspace.name}] {title}",
+            subject=f"[{notification.event.workspace.display_name}] {title}",
             body_text=render_to_string("notifications/email/notification.txt", context),
             body_html=render_to_string("notifications/email/notification.html", context),
             dedupe_key=f"notification:{notification.pk}",

@@ -532,13 +532,26 @@ def transitions_from(item: Item) -> list[Transition]:
 def field_rows(
     item: Item, definitions: list[FieldDef], modes: dict[str, str]
 ) -> list[tuple[FieldDef, str]]:
-    """(field, shown value) for the fields the viewer may see, choice values as labels."""
+    """(field, shown value) for the fields the viewer may see, choice values as labels
+    and people by name (one query for them all, only when the item names someone)."""
+    from pult.accounts.models import User
     from pult.work.values import display_value
 
+    shown = [f for f in definitions if modes.get(f.key) != FieldMode.HIDDEN]
+    people_ids = {
+        person
+        for f in shown
+        if f.kind == FieldKind.USER and (person := id_or_none(item.values.get(f.key)))
+    }
+    names = dict(User.objects.filter(pk__in=people_ids).values_list("pk", "full_name"))
     return [
-        (field, display_value(field, item.values.get(field.key)))
-        for field in definitions
-        if modes.get(field.key) != FieldMode.HIDDEN
+        (
+            field,
+            names.get(id_or_none(item.values.get(field.key)) or 0, "—")
+            if field.kind == FieldKind.USER
+            else display_value(field, item.values.get(field.key)),
+        )
+        for field in shown
     ]
 
 
