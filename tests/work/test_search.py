@@ -66,10 +66,13 @@ def test_the_list_page_finds_lowercase_russian(client: Client, desk: Desk) -> No
 
 
 def test_a_typo_finds_the_title_on_postgresql(desk: Desk) -> None:
-    if not has_trigram():
-        pytest.skip("typo matching needs PostgreSQL's pg_trgm")
     banner = desk.submit(title="Баннер Мегаполис")
     desk.submit(title="Меню на лето")
+    if not has_trigram():
+        # SQLite has no maintained typo matching (README): the word in any case only.
+        assert _found(desk, "Мегаполс") == set()
+        assert _found(desk, "мЕГАПОЛИС") == {banner.pk}
+        return
     assert _found(desk, "Мегаполс") == {banner.pk}
     assert _found(desk, "мегаплис") == {banner.pk}
 
