@@ -17,7 +17,7 @@ from pult.activity.services import event_record
 from pult.core.exceptions import DomainError, Forbidden, NotFound
 from pult.notifications.services import notify_users
 from pult.reports import rollup as stats_rollup  # statistics kept in step with the items
-from pult.work import guards, live, policies
+from pult.work import effects, guards, live, policies
 from pult.work.exceptions import (
     ItemClosed,
     QueueEmpty,
@@ -310,6 +310,7 @@ def work_item_transition(
         _apply_computed(item)
     if missing := guards.missing_for(item, transition, actor):
         raise TransitionBlocked(missing=missing)
+    effects.apply(item, transition, actor)  # e.g. the take step assigns its actor
     before = item.status
     now = timezone.now()
     _move(item, transition.to_status, now=now)
@@ -391,11 +392,8 @@ def work_item_take(*, actor: User, workspace: Workspace, item_id: int) -> Item:
     item = _locked_item(item_id, workspace)
     if not item.in_queue:
         raise DomainError(_("%(ref)s is no longer waiting.") % {"ref": item.reference})
-    stats_before = stats_rollup.capture(item.pk)
-    item.assignees.add(actor)
-    stats_rollup.record(stats_before, item.pk)
-    event_record(actor=actor, workspace=workspace, verb="work.taken", target=item)
-    # Taking is the new assignee's own step, through the one writer of status.
+    # The take step's effect makes the actor its assignee (work.effects), whichever way
+    # the step is taken; this is the queue's way in.
     return work_item_transition(
         actor=actor,
         workspace=workspace,

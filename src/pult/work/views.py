@@ -609,18 +609,14 @@ def item_move(request: WorkspaceRequest, item_id: int) -> HttpResponse:
     if not candidates:
         message = _("No step leads from “%(status)s” there.") % {"status": item.status.name}
         return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
-    transition = candidates[0]
     try:
-        if transition.key == item.item_type.take_transition:
-            services.work_item_take(actor=actor, workspace=request.workspace, item_id=item.pk)
-        else:
-            services.work_item_transition(
-                actor=actor,
-                workspace=request.workspace,
-                item_id=item.pk,
-                transition_key=transition.key,
-                comment=comment,
-            )
+        services.work_item_transition(
+            actor=actor,
+            workspace=request.workspace,
+            item_id=item.pk,
+            transition_key=candidates[0].key,
+            comment=comment,
+        )
     except DomainError as error:
         return HttpResponse(error.message, status=409, content_type="text/plain; charset=utf-8")
     return HttpResponse(status=204)
