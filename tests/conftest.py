@@ -155,3 +155,12 @@ def run_pult(*args: str, env: dict[str, str], cwd: Path, timeout: int = 180) -> 
 
 # The design-desk workspace fixture, for every test package.
 from tests.work.conftest import desk  # noqa: E402, F401
+
+
+def dispatch_notifications() -> int:
+    """Apply the notification rules to the events recorded so far, as the worker does
+    after a commit. A test runs in one transaction that never commits, so the dispatch
+    queued on commit never runs: the tests call the sweep the worker falls back on."""
+    from pult.notifications.services import events_dispatch_due
+
+    return events_dispatch_due(older_than=None, limit=10_000)

@@ -79,3 +79,6 @@ def notify_of_role_change(workspace: Workspace, admin: User, member: User) -> No
         department=None,
         is_active=True,
     )
+    from tests.conftest import dispatch_notifications
+
+    dispatch_notifications()  # what the worker does once the change commits

@@ -19,10 +19,10 @@ from pult.calendars import reminders
 from pult.calendars.models import CalendarException
 from pult.calendars.selectors import default_calendar
 from pult.calendars.services import calendar_create_default
+from pult.desk import services as desk_services
 from pult.notifications.services import outbox_deliver_due
 from pult.parties.models import Client as PartyClient
-from pult.work import services
-from tests.conftest import PASSWORD, SmtpServer
+from tests.conftest import PASSWORD, SmtpServer, dispatch_notifications
 from tests.work import test_stages
 from tests.work.conftest import Desk
 from tests.work.test_stages import Office
@@ -41,7 +41,7 @@ def _ru(user: User, url: str) -> str:
 def test_history_reads_in_the_readers_language_whoever_acted(desk: Desk) -> None:
     item = desk.submit(title="Poster")
     with translation.override("en"):  # the designer works in English
-        services.work_item_take(actor=desk.designer, workspace=desk.workspace, item_id=item.pk)
+        desk_services.work_item_take(actor=desk.designer, workspace=desk.workspace, item_id=item.pk)
     event = Event.objects.filter(verb="work.status_changed").latest("pk")
     with translation.override("ru"):
         text = describe_event(event, desk.applicant)
@@ -72,7 +72,8 @@ def test_signed_stages_read_in_the_readers_language(office: Office) -> None:
 def test_an_email_speaks_its_recipients_language(desk: Desk, smtp: SmtpServer) -> None:
     User.objects.filter(pk=desk.applicant.pk).update(locale="ru")
     item = desk.submit(title="Poster")
-    services.work_item_take(actor=desk.designer, workspace=desk.workspace, item_id=item.pk)
+    desk_services.work_item_take(actor=desk.designer, workspace=desk.workspace, item_id=item.pk)
+    dispatch_notifications()
     outbox_deliver_due()
     to_applicant = [m for m in smtp.mailbox.messages if desk.applicant.email in m["To"]]
     assert to_applicant

@@ -12,7 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from pult.api.services import api_token_create
-from pult.work import services
+from pult.desk import services as desk_services
 from pult.work.models import Item
 from tests.work.conftest import TASK, Desk
 
@@ -145,7 +145,7 @@ def assert_listed_as_in_detail(client: Client, auth: dict[str, str]) -> None:
 def test_the_list_shows_each_item_as_its_page_does(client: Client, desk: Desk) -> None:
     desk.submit(title="Taken")  # the first in the queue
     waiting = desk.submit(title="Waiting")
-    services.work_item_take_next(
+    desk_services.work_item_take_next(
         actor=desk.designer, workspace=desk.workspace, item_type_key="design-request"
     )
     desk.submit(desk.stranger, title="Another outlet's")

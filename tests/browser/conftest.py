@@ -32,6 +32,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _dispatch_until(stop: threading.Event) -> None:
+    from django.db import connection
+
+    from pult.notifications.services import events_dispatch_due
+
+    try:
+        while not stop.wait(0.1):
+            events_dispatch_due(older_than=None)
+    finally:
+        connection.close()
+
+
 @pytest.fixture
 def live_url(transactional_db: None) -> Iterator[str]:
     """The ASGI application served by uvicorn in a thread; returns its base URL.
@@ -60,9 +72,16 @@ def live_url(transactional_db: None) -> Iterator[str]:
     while not server.started and thread.is_alive() and time.monotonic() < deadline:
         threading.Event().wait(0.02)  # uvicorn offers a flag, not an event, for startup
     assert server.started, "uvicorn did not start"
+    # Beside the web, as `pult run` runs the worker: notifications are dispatched after
+    # each write commits (here by the worker's sweep, every tenth of a second).
+    stop = threading.Event()
+    dispatcher = threading.Thread(target=_dispatch_until, args=(stop,), name="dispatch")
+    dispatcher.start()
     try:
         yield f"http://127.0.0.1:{config.port}"
     finally:
+        stop.set()
+        dispatcher.join(timeout=10)
         server.should_exit = True
         thread.join(timeout=10)
         connection_created.disconnect(remember)

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 
-from pult.work import services
+from pult.desk import services as desk_services
 from pult.work.models import Item
 from tests.browser.conftest import log_in
 from tests.work.conftest import Desk
@@ -117,7 +117,7 @@ def test_a_design_request_from_filing_to_the_archive(
     # --- 4. The other designer has taken the two ahead; the designer takes the next:
     # the applicant's request. The applicant's track page shows it started.
     for expected in (later, earlier):
-        taken = services.work_item_take_next(
+        taken = desk_services.work_item_take_next(
             actor=desk.designer2, workspace=desk.workspace, item_type_key="design-request"
         )
         assert taken.pk == expected.pk

@@ -29,10 +29,10 @@ from playwright.sync_api import Locator, Page, expect
 
 from pult.access.models import Role
 from pult.accounts.models import User
+from pult.desk.expiry import warn_at
 from pult.notifications.models import Notification
 from pult.parties.models import Client, Contract
 from pult.presets.services import preset_load
-from pult.work.expiry import warn_at
 from pult.work.models import Item
 from tests.browser.conftest import log_in
 from tests.conftest import SmtpServer

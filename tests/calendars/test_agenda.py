@@ -14,12 +14,13 @@ from django.utils import timezone
 from pult.access.models import Role, RolePermission
 from pult.access.policies import forget_permissions
 from pult.calendars import reminders
-from pult.calendars.agenda import VIEW_CLIENTS, agenda_entries
+from pult.calendars.agenda import agenda_entries
 from pult.calendars.ical import fold
 from pult.calendars.models import Reminder
+from pult.desk import services as desk_services
 from pult.parties.models import Client as Company
 from pult.parties.models import Contract
-from pult.work import services as work
+from pult.parties.permissions import VIEW_CLIENTS
 from tests.conftest import login
 from tests.work.conftest import Desk
 
@@ -52,7 +53,7 @@ def _contract(desk: Desk, manager, number: str, until: date) -> Contract:  # typ
 
 def _taken_item(desk: Desk, title: str):  # type: ignore[no-untyped-def]
     item = desk.submit(title=title)
-    work.work_item_take_next(
+    desk_services.work_item_take_next(
         actor=desk.designer, workspace=desk.workspace, item_type_key="design-request"
     )
     item.refresh_from_db()
@@ -185,3 +186,25 @@ def test_ical_feed(client: Client, desk: Desk) -> None:
     login(client, desk.designer)
     client.post(reverse("calendars:feed_revoke"))
     assert client.get(path).status_code == 404
+
+
+def test_an_app_puts_its_entries_on_the_agenda_through_a_source(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pult.calendars import agenda
+    from pult.calendars.agenda import Entry
+
+    assert {"work.due_items", "parties.expiring_contracts"} <= set(agenda.agenda_sources())
+    today = timezone.localdate()
+    asked: list[tuple[object, object, date, date]] = []
+
+    def sample(actor: object, workspace: object, since: date, until: date) -> list[Entry]:
+        asked.append((actor, workspace, since, until))
+        return [Entry(kind="sample", uid="sample-1", title="Sample", url="", at=None, day=since)]
+
+    monkeypatch.setitem(agenda._SOURCES, "tests.sample", sample)
+    entries = agenda_entries(
+        actor=desk.designer, workspace=desk.workspace, since=today, until=today
+    )
+    assert asked == [(desk.designer, desk.workspace, today, today)]
+    assert [e.title for e in entries if e.kind == "sample"] == ["Sample"]

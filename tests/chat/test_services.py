@@ -16,6 +16,7 @@ from pult.core.exceptions import DomainError, Forbidden, NotFound
 from pult.documents.models import Attachment, AttachmentKind
 from pult.documents.selectors import attachment_list
 from pult.notifications.models import Notification, NotificationRule
+from tests.conftest import dispatch_notifications
 from tests.documents.conftest import exe_bytes, image_bytes, pdf_bytes, stored_files, upload
 from tests.work.conftest import Desk
 
@@ -94,9 +95,11 @@ def test_internal_note_notifies_staff_participants_only(desk: Desk) -> None:
     for verb in ("chat.message_posted", "chat.internal_note_posted"):
         NotificationRule.objects.create(workspace=desk.workspace, verb=verb, participants=True)
     post(desk, desk.designer, item, "Applicant is picky", internal=True)
+    dispatch_notifications()
     notes = Notification.objects.filter(event__verb="chat.internal_note_posted")
     assert set(notes.values_list("recipient_id", flat=True)) == {desk.designer2.pk}
     post(desk, desk.designer, item, "Working on it")
+    dispatch_notifications()
     assert set(
         Notification.objects.filter(event__verb="chat.message_posted").values_list(
             "recipient_id", flat=True

@@ -14,10 +14,11 @@ from pult.activity.describe import describe_event
 from pult.activity.models import Event
 from pult.chat.models import Message
 from pult.chat.selectors import message_list
+from pult.desk import services as desk_services
 from pult.notifications.models import Notification
 from pult.notifications.services import outbox_deliver_due
 from pult.work import services
-from tests.conftest import SmtpServer, login
+from tests.conftest import SmtpServer, dispatch_notifications, login
 from tests.work import test_stages
 from tests.work.conftest import Desk
 from tests.work.test_stages import Office
@@ -39,6 +40,7 @@ def _step(desk: Desk, actor: object, item_id: int, key: str, comment: str = "") 
         transition_key=key,
         comment=comment,
     )
+    dispatch_notifications()
 
 
 def _inbox_text(client: Client) -> str:
@@ -49,7 +51,7 @@ def test_the_question_the_answer_and_the_reason_are_read_by_the_other_side(
     client: Client, desk: Desk, smtp: SmtpServer
 ) -> None:
     item = desk.submit(title="Poster")
-    services.work_item_take(actor=desk.designer, workspace=desk.workspace, item_id=item.pk)
+    desk_services.work_item_take(actor=desk.designer, workspace=desk.workspace, item_id=item.pk)
     _step(desk, desk.designer, item.pk, "ask_clarification", QUESTION)
 
     # The applicant reads the question in the chat, on the page, in the inbox and e-mail.
@@ -82,7 +84,7 @@ def test_the_question_the_answer_and_the_reason_are_read_by_the_other_side(
 
 def test_a_step_comment_in_the_readers_language(desk: Desk) -> None:
     item = desk.submit(title="Poster")
-    services.work_item_take(actor=desk.designer, workspace=desk.workspace, item_id=item.pk)
+    desk_services.work_item_take(actor=desk.designer, workspace=desk.workspace, item_id=item.pk)
     _step(desk, desk.designer, item.pk, "ask_clarification", QUESTION)
     notification = Notification.objects.filter(
         recipient=desk.applicant, event__verb="work.status_changed"

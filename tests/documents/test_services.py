@@ -10,12 +10,12 @@ import pytest
 
 from pult.activity.models import Event
 from pult.core.exceptions import DomainError, Forbidden, NotFound
+from pult.desk.services import work_item_take
 from pult.documents import services
 from pult.documents.models import Attachment
 from pult.documents.selectors import attachment_context, attachment_list
 from pult.work.exceptions import TransitionBlocked
 from pult.work.models import Transition
-from pult.work.services import work_item_take
 from tests.documents.conftest import (
     ALLOWED_FILES,
     exe_bytes,

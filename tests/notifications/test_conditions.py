@@ -21,14 +21,14 @@ from pult.access.models import Role
 from pult.accounts.models import User, Workspace
 from pult.activity.models import Event
 from pult.core.exceptions import DomainError
+from pult.desk.expiry import expiry_check
 from pult.notifications import services as notification_services
 from pult.notifications.models import Notification, NotificationRule
 from pult.parties.models import Client, Contract
 from pult.presets.services import preset_load
 from pult.work import services
-from pult.work.expiry import expiry_check
 from pult.work.models import Item
-from tests.conftest import SmtpServer, login
+from tests.conftest import SmtpServer, dispatch_notifications, login
 from tests.factories import make_member
 
 # Committed transactions: e-mails and timed checks are enqueued on commit, run by the worker.
@@ -91,7 +91,9 @@ def office(db: None) -> Office:
 
 
 def _told(office: Office, event: Event) -> set[str]:
-    """Who has an inbox row for the event, by their name in the office."""
+    """Who has an inbox row for the event, by their name in the office (once the worker
+    has dispatched what was recorded)."""
+    dispatch_notifications()
     names = {user.pk: key for key, user in office.people.items()}
     return {names[n.recipient_id] for n in Notification.objects.filter(event=event)}
 

@@ -12,7 +12,7 @@ from pult.access.models import Role
 from pult.accounts.services import department_create, member_update
 from pult.notifications.models import Notification, NotificationRule, OutboundEmail
 from pult.notifications.services import preferences_save, rule_save
-from tests.conftest import login
+from tests.conftest import dispatch_notifications, login
 from tests.factories import make_member, make_role, make_workspace
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,7 @@ def _change_roles(office: dict[str, Any]) -> None:
         department=None,
         is_active=True,
     )
+    dispatch_notifications()  # what the worker does once the change commits
 
 
 def test_rule_notifies_roles_departments_people_and_participants_once(office: dict) -> None:

@@ -13,6 +13,7 @@ from pult.access.models import Role
 from pult.accounts.services import member_update
 from pult.config.asgi import application
 from pult.notifications.models import NotificationRule
+from tests.conftest import dispatch_notifications
 from tests.factories import make_member, make_workspace
 
 
@@ -56,6 +57,8 @@ async def test_bell_count_arrives_live_for_the_recipient_only() -> None:
         department=None,
         is_active=True,
     )
+    # Committed: the dispatch is queued; the worker's sweep runs it and the bell rings.
+    await sync_to_async(dispatch_notifications)()
     assert await mine.receive_json_from(timeout=5) == {
         "type": "inbox",
         "workspace": workspace.pk,

@@ -16,7 +16,7 @@ from pult.notifications.texts import notification_text
 from pult.work import services
 from pult.work.models import FieldMode
 from pult.work.policies import field_modes
-from tests.conftest import login
+from tests.conftest import dispatch_notifications, login
 from tests.work import test_stages
 from tests.work.test_stages import Office
 
@@ -28,6 +28,7 @@ office = test_stages.office  # the expertise-orders fixture, shared
 def _pay(office: Office, amount: str = "60000") -> None:
     item = office.order()
     office.fill(office.finance, item, {"payment_amount": amount, "payment_date": "2026-12-07"})
+    dispatch_notifications()
 
 
 def test_the_manager_reads_payment_received_with_the_amount(client: Client, office: Office) -> None:

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from pult.access.models import Role
 from pult.core.exceptions import NotFound
+from pult.desk import services as desk_services
 from pult.parties import selectors, services
 from pult.parties.models import Brand, Outlet
-from pult.work import services as work_services
 from pult.work.models import Item, StatusCategory
 from tests.factories import make_member, make_workspace
 from tests.work.conftest import Desk
@@ -101,7 +101,7 @@ def test_specialists_with_profile_and_open_load(parties_desk: Desk) -> None:
     for title in ("One", "Two", "Three"):
         desk.submit(title=title)
     for _ in range(2):
-        work_services.work_item_take_next(
+        desk_services.work_item_take_next(
             actor=desk.designer, workspace=desk.workspace, item_type_key="design-request"
         )
     closed = Item.objects.filter(assignees=desk.designer).first()

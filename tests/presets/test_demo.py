@@ -16,10 +16,10 @@ from django.utils import timezone
 from pult.access.models import Role
 from pult.accounts.models import Membership, User, Workspace
 from pult.activity.models import Event
+from pult.desk import sla
 from pult.parties.models import Brand, Outlet
 from pult.presets import demo_design_desk as demo
 from pult.presets.services import preset_load
-from pult.work import sla
 from pult.work.models import Item, ItemPause, ItemType
 from pult.work.selectors import queue_position
 from pult.work.values import requester_contact_gaps

@@ -22,6 +22,7 @@ from pult.calendars.selectors import default_calendar, schedule_for
 from pult.calendars.worktime import Schedule, add_working_time, working_time_between
 from pult.chat.models import Message, MessageRead
 from pult.chat.selectors import PAGE_SIZE
+from pult.desk.sla import rule_for
 from pult.documents.models import Attachment, Material
 from pult.parties.models import Client as Company
 from pult.parties.models import ContactPerson, Contract
@@ -30,7 +31,6 @@ from pult.presets.seed import Sizes, seed_delete, seed_run
 from pult.work import policies
 from pult.work.models import Item, SignOff, Stage
 from pult.work.selectors import queue_position
-from pult.work.sla import rule_for
 from pult.work.values import is_empty
 
 pytestmark = pytest.mark.django_db

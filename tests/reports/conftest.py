@@ -26,11 +26,11 @@ import pytest
 
 from pult.access.models import Role, RolePermission
 from pult.accounts.models import User
+from pult.desk.services import work_item_take_next
 from pult.parties.models import Brand, Outlet
 from pult.reports import rollup
 from pult.reports.permissions import VIEW_STATISTICS
 from pult.work.models import Item
-from pult.work.services import work_item_take_next
 from tests.work import conftest as work_conftest
 from tests.work.conftest import Desk
 

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pult.core.exceptions import DomainError
+from pult.desk import services as desk_services
 from pult.reports import fast, rollup, selectors
 from pult.reports.models import StatsCell, StatsReady
 from pult.reports.selectors import Period, StatsFilters
@@ -83,11 +84,11 @@ def _act(desk: Desk, action: str, pick: int, clock: Any) -> None:
     elif item is None:
         return
     elif action == "take":
-        services.work_item_take_next(
+        desk_services.work_item_take_next(
             actor=designer, workspace=desk.workspace, item_type_key="design-request"
         )
     elif action == "finish":  # take the next one and complete it at once
-        taken = services.work_item_take_next(
+        taken = desk_services.work_item_take_next(
             actor=designer, workspace=desk.workspace, item_type_key="design-request"
         )
         desk.deliver(taken)
@@ -209,7 +210,7 @@ def test_two_transitions_at_once_lose_no_count(desk: Desk) -> None:
     assert connection.vendor == "postgresql"
     first, second = desk.submit(title="First"), desk.submit(title="Second")
     for designer in (desk.designer, desk.designer2):
-        services.work_item_take_next(
+        desk_services.work_item_take_next(
             actor=designer, workspace=desk.workspace, item_type_key="design-request"
         )
     owner = {}
@@ -286,7 +287,7 @@ def test_a_rebuild_while_a_request_is_filed_deadlocks_neither(desk: Desk) -> Non
 
 
 def _take(desk: Desk, designer: Any) -> Item:
-    return services.work_item_take_next(
+    return desk_services.work_item_take_next(
         actor=designer, workspace=desk.workspace, item_type_key="design-request"
     )
 

@@ -109,7 +109,7 @@ def test_forbidden_posts_answer_403_with_the_refusal(client: Client, desk: Desk)
                 {"due_at": "2027-01-10T10:00", "reason": "Because"},
                 "changes dates",
             ),
-            reverse("work:auto_assign"): ({"enabled": "1"}, "automatic assignment"),
+            reverse("desk:auto_assign"): ({"enabled": "1"}, "automatic assignment"),
         }
         for url, (data, refusal) in posts.items():
             response = client.post(url, data)

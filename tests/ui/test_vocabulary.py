@@ -106,8 +106,8 @@ def test_the_design_desk_still_reads_as_before(client: Client, desk: Desk) -> No
 @pytest.mark.parametrize(
     "url_name",
     [
-        "work:queue",
-        "work:track",
+        "desk:queue",
+        "desk:track",
         "work:archive",
         "work:item_new",
         "parties:outlet_list",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from pult.notifications.models import Notification
 from pult.work import services
 from pult.work.models import Item
+from tests.conftest import dispatch_notifications
 from tests.work.conftest import Desk
 from tests.work.test_forecast import _with_calendar
 
@@ -31,9 +32,10 @@ def test_the_assignee_is_told_and_finds_it_in_my_work(desk: Desk) -> None:
     services.work_item_assign(
         actor=desk.head, workspace=desk.workspace, item_id=item.pk, assignee=desk.designer2
     )
+    dispatch_notifications()
     told = Notification.objects.filter(recipient=desk.designer2, event__verb="work.assigned")
     assert told.count() == 1
-    queue = _page(desk.designer2, reverse("work:queue"))
+    queue = _page(desk.designer2, reverse("desk:queue"))
     my_work = queue[queue.index("My work") :]
     assert item.reference in my_work
     inbox = _page(desk.designer2, reverse("notifications:inbox"))

@@ -55,10 +55,10 @@ def test_absence_skills_and_capacity_are_respected(desk: Desk) -> None:
 
 def test_only_the_head_switches_it(client: Client, desk: Desk) -> None:
     login(client, desk.designer)
-    client.post(reverse("work:auto_assign"), {"enabled": "1"})
+    client.post(reverse("desk:auto_assign"), {"enabled": "1"})
     assert not ItemType.objects.get(workspace=desk.workspace).auto_assign
     client.logout()
     login(client, desk.head)
-    client.post(reverse("work:auto_assign"), {"enabled": "1"})
+    client.post(reverse("desk:auto_assign"), {"enabled": "1"})
     assert ItemType.objects.get(workspace=desk.workspace).auto_assign
-    assert "Automatic assignment is on" in client.get(reverse("work:queue")).content.decode()
+    assert "Automatic assignment is on" in client.get(reverse("desk:queue")).content.decode()

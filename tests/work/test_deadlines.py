@@ -10,9 +10,11 @@ from django_tasks_db.models import DBTaskResult
 from freezegun import freeze_time
 
 from pult.activity.models import Event
+from pult.desk import services as desk_services
+from pult.desk.sla import deadline_check
 from pult.notifications.models import Notification
 from pult.work import services
-from pult.work.sla import deadline_check
+from tests.conftest import dispatch_notifications
 from tests.work.conftest import Desk
 
 
@@ -48,6 +50,7 @@ def test_overdue_is_recorded_once_and_notifies(desk: Desk) -> None:
         deadline_check(item_id=item.pk, due_at=due, kind="overdue")
         deadline_check(item_id=item.pk, due_at=due, kind="overdue")  # run twice: once
     assert Event.objects.filter(verb="work.overdue").count() == 1
+    dispatch_notifications()
     told = set(
         Notification.objects.filter(event__verb="work.overdue").values_list(
             "recipient__email", flat=True
@@ -72,7 +75,7 @@ def test_a_moved_or_finished_item_is_left_alone(desk: Desk) -> None:
     with freeze_time(old_due + timedelta(hours=1)):
         deadline_check(item_id=item.pk, due_at=old_due.isoformat(), kind="overdue")
     assert not Event.objects.filter(verb="work.overdue").exists()
-    services.work_item_take_next(
+    desk_services.work_item_take_next(
         actor=desk.designer, workspace=desk.workspace, item_type_key="design-request"
     )
     desk.deliver(item)

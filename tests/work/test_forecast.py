@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from pult.calendars.selectors import default_calendar
 from pult.calendars.services import calendar_create_default
-from pult.work.forecast import desk_pace
+from pult.desk.forecast import desk_pace
 from pult.work.models import Item
 from tests.work.conftest import Desk
 

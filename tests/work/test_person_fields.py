@@ -12,11 +12,11 @@ from django.urls import reverse
 
 from pult.access.models import Role
 from pult.core.exceptions import DomainError
-from pult.work import pipeline_services as ps
+from pult.pipelines import services as ps
+from pult.pipelines.files import pipeline_file_parse
+from pult.pipelines.io import item_type_export
 from pult.work import selectors
 from pult.work.models import FieldDef, Item, ItemType
-from pult.work.pipeline_files import pipeline_file_parse
-from pult.work.pipeline_io import item_type_export
 from tests.conftest import login
 from tests.factories import make_member, make_role, make_workspace
 from tests.work import test_stages

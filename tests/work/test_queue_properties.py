@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pult.core.exceptions import DomainError
+from pult.desk import services as desk_services
 from pult.work import services
 from pult.work.models import Item
 from pult.work.selectors import item_get, queue_position, with_queue_position
@@ -55,7 +56,7 @@ def _act(desk: Desk, action: str, pick: int) -> None:
             actor=head, workspace=desk.workspace, item_id=item.pk, urgent=action == "urgent"
         )
     elif action == "take":
-        services.work_item_take_next(
+        desk_services.work_item_take_next(
             actor=designer, workspace=desk.workspace, item_type_key="design-request"
         )
     else:
@@ -119,7 +120,7 @@ def test_two_designers_taking_at_once_get_different_items(desk: Desk) -> None:
         try:
             barrier.wait(timeout=10)
             with transaction.atomic():
-                item = services.work_item_take_next(
+                item = desk_services.work_item_take_next(
                     actor=designer, workspace=desk.workspace, item_type_key="design-request"
                 )
                 barrier.wait(timeout=10)  # both hold their row lock at the same moment

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pult.core.exceptions import DomainError, Forbidden
+from pult.desk import services as desk_services
 from pult.work import services
 from pult.work.exceptions import QueueEmpty, TransitionBlocked
 from pult.work.models import Item, ItemPause
@@ -72,7 +73,7 @@ def test_urgent_jumps_the_queue_behind_earlier_urgent_ones(desk: Desk) -> None:
 
 def test_the_whole_story_of_a_request(desk: Desk) -> None:
     item = desk.submit()
-    taken = services.work_item_take_next(
+    taken = desk_services.work_item_take_next(
         actor=desk.designer, workspace=desk.workspace, item_type_key="design-request"
     )
     assert taken.pk == item.pk and taken.status.key == "in_progress" and not taken.in_queue
@@ -113,10 +114,10 @@ def test_a_step_from_the_wrong_status_is_refused(desk: Desk) -> None:
 
 def test_take_next_on_an_empty_queue(desk: Desk) -> None:
     with pytest.raises(QueueEmpty):
-        services.work_item_take_next(
+        desk_services.work_item_take_next(
             actor=desk.designer, workspace=desk.workspace, item_type_key="design-request"
         )
     with pytest.raises(Forbidden):
-        services.work_item_take_next(
+        desk_services.work_item_take_next(
             actor=desk.applicant, workspace=desk.workspace, item_type_key="design-request"
         )

@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from pult.activity.models import Event
 from pult.api.services import api_token_create
-from pult.work import pipeline_services, policies, services
+from pult.desk import services as desk_services
+from pult.pipelines import services as pipeline_services
+from pult.work import policies, services
 from pult.work.exceptions import (
     ItemClosed,
     StageIncomplete,
@@ -368,7 +370,7 @@ def test_a_completed_design_request_is_frozen_until_returned_for_revision(desk: 
     """The design desk's closed statuses freeze its requests too; the steps its pipeline
     defines out of them (return for revision, accept, the head's close) still work."""
     item = desk.submit()
-    services.work_item_take_next(
+    desk_services.work_item_take_next(
         actor=desk.designer, workspace=desk.workspace, item_type_key="design-request"
     )
     desk.deliver(item)
@@ -472,7 +474,7 @@ def test_the_pipeline_editor_switches_the_order_of_stages(
 ) -> None:
     item_type = ItemType.objects.get(workspace=office.workspace, key="order")
     login(client, office.director)
-    url = reverse("work:pipeline_detail", args=[item_type.pk])
+    url = reverse("pipelines:detail", args=[item_type.pk])
     page = client.get(url).content.decode()
     assert 'name="sequential_stages"' in page and "Stages are signed in their order" in page
     form = {

@@ -15,11 +15,12 @@ from pult.accounts.models import User, Workspace
 from pult.activity.models import Event
 from pult.core.exceptions import DomainError, Forbidden
 from pult.parties.models import Client, Contract
+from pult.pipelines import io as pipeline_io
 from pult.presets.services import preset_load
-from pult.work import pipeline_io, services
+from pult.work import services
 from pult.work.exceptions import TransitionBlocked
+from pult.work.item_parties import work_item_set_order_parties as set_order_parties
 from pult.work.models import Item, ItemType, SignOff
-from pult.work.orders import work_item_set_order_parties as set_order_parties
 from tests.conftest import login
 from tests.factories import make_member
 

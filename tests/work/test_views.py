@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from pult.desk import services as desk_services
 from pult.work import services
 from pult.work.models import Item, SavedView
 from tests.conftest import login
@@ -48,7 +49,7 @@ def test_filing_shows_the_request_with_its_place(client: Client, desk: Desk) -> 
     assert response.status_code == 302
     assert response["Location"] == reverse("work:item_detail", args=[item.pk])
     assert item.values == TASK and item.outlet == desk.outlet
-    track = client.get(reverse("work:track")).content.decode()
+    track = client.get(reverse("desk:track")).content.decode()
     assert item.reference in track and "1 ahead of yours" in track
 
 
@@ -61,18 +62,18 @@ def test_the_track_list_pages_and_each_page_keeps_the_real_places(
     desk.submit(applicant=desk.stranger, title="Someone else's")
     first, second, third = (desk.submit(title=f"Poster {n}") for n in range(3))
     _as(client, desk.applicant)
-    page = client.get(reverse("work:track")).content.decode()
+    page = client.get(reverse("desk:track")).content.decode()
     # Newest first: the third and second on the first page, each at its own place.
     assert third.reference in page and second.reference in page
     assert first.reference not in page
     assert 'data-ahead="3"' in page and 'data-ahead="2"' in page
     assert f"after={second.pk}" in page and 'data-live-rows="/items/mine/rows/"' in page
-    more = client.get(reverse("work:track"), {"after": second.pk}).content.decode()
+    more = client.get(reverse("desk:track"), {"after": second.pk}).content.decode()
     assert first.reference in more and 'data-ahead="1"' in more
     assert third.reference not in more
     # The live refresh of the second page re-renders the second page.
-    assert f'data-live-rows="{reverse("work:track_rows")}?after={second.pk}"' in more
-    rows = client.get(reverse("work:track_rows"), {"after": second.pk}).content.decode()
+    assert f'data-live-rows="{reverse("desk:track_rows")}?after={second.pk}"' in more
+    rows = client.get(reverse("desk:track_rows"), {"after": second.pk}).content.decode()
     assert first.reference in rows and third.reference not in rows
 
 
@@ -82,7 +83,7 @@ def test_urgent_moves_a_request_ahead_of_mine(client: Client, desk: Desk) -> Non
     _as(client, desk.head)
     client.post(reverse("work:item_urgent", args=[other.pk]), {"urgent": "1"})
     _as(client, desk.applicant)
-    rows = client.get(reverse("work:track_rows")).content.decode()
+    rows = client.get(reverse("desk:track_rows")).content.decode()
     assert mine.reference in rows and "1 ahead of yours" in rows
     _as(client, desk.applicant)
     response = client.post(reverse("work:item_urgent", args=[mine.pk]), {"urgent": "1"})
@@ -112,7 +113,7 @@ def test_a_similar_open_request_is_offered_to_join(client: Client, desk: Desk) -
 def test_designer_takes_next_and_steps_through(client: Client, desk: Desk) -> None:
     item = desk.submit()
     _as(client, desk.designer)
-    response = client.post(reverse("work:take_next"))
+    response = client.post(reverse("desk:take_next"))
     assert response["Location"] == reverse("work:item_detail", args=[item.pk])
     page = client.get(response["Location"]).content.decode()
     assert 'data-status="in_progress"' in page and 'data-step="ask_clarification"' in page
@@ -139,7 +140,7 @@ def test_an_outsider_gets_404_everywhere(client: Client, desk: Desk) -> None:
     assert client.post(reverse("work:item_step", args=[item.pk, "accept"])).status_code == 404
     export = client.get(reverse("work:item_export", args=["csv"]))
     assert item.reference not in b"".join(export.streaming_content).decode("utf-8-sig")
-    assert item.reference not in client.get(reverse("work:track")).content.decode()
+    assert item.reference not in client.get(reverse("desk:track")).content.decode()
     search = client.get(reverse("ui:search"), {"q": item.title}).content.decode()
     assert item.reference not in search
     desk.deliver(item, actor=desk.head)
@@ -189,7 +190,7 @@ def _row_of(page: str, reference: str) -> str:
 
 def test_each_row_of_the_list_names_what_the_item_page_does(client: Client, desk: Desk) -> None:
     taken = desk.submit(title="Taken poster")
-    services.work_item_take_next(
+    desk_services.work_item_take_next(
         actor=desk.designer, workspace=desk.workspace, item_type_key="design-request"
     )
     waiting = desk.submit(title="Waiting poster")
@@ -255,9 +256,9 @@ def _many(desk: Desk, n: int) -> None:
 @pytest.mark.parametrize(
     ("who", "url", "params"),
     [
-        ("applicant", "work:track", {}),
+        ("applicant", "desk:track", {}),
         ("applicant", "work:archive", {}),
-        ("head", "work:queue", {}),
+        ("head", "desk:queue", {}),
         ("head", "work:item_list", {}),
         ("head", "work:item_list", {"view": "kanban"}),
         ("head", "work:item_list", {"view": "calendar"}),
@@ -278,7 +279,7 @@ def test_query_counts_are_flat(
         client.get(reverse(url), params)
     _many(desk, 12)
     for item in Item.objects.filter(requester=desk.applicant)[:6]:
-        services.work_item_take_next(
+        desk_services.work_item_take_next(
             actor=desk.designer, workspace=desk.workspace, item_type_key="design-request"
         )
         del item
@@ -306,7 +307,7 @@ def test_the_item_page_is_flat_in_messages_files_and_history(
     from pult.chat.services import message_post
 
     item = desk.submit()
-    services.work_item_take_next(
+    desk_services.work_item_take_next(
         actor=desk.designer, workspace=desk.workspace, item_type_key="design-request"
     )
     _as(client, desk.applicant)

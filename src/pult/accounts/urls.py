@@ -26,8 +26,6 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accounts/profile/", views.profile, name="profile"),
-    path("accounts/tokens/", views.token_create, name="token_create"),
-    path("accounts/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("language/", views.language_set, name="language"),
     path("workspaces/", views.workspaces, name="workspaces"),
     path("workspaces/switch/", views.workspace_switch, name="workspace_switch"),

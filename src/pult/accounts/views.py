@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,12 +18,9 @@ from django.views.decorators.http import require_POST
 
 from pult.access.selectors import role_choices
 from pult.accounts import forms, policies, selectors, services
-from pult.accounts.models import User
 from pult.activity.selectors import timeline_for
-from pult.api.selectors import api_token_list
-from pult.api.services import api_token_create, api_token_revoke
 from pult.core.exceptions import DomainError, NotFound
-from pult.core.http import WorkspaceRequest
+from pult.core.http import WorkspaceRequest, actor_of
 from pult.core.pagination import parse_cursor
 from pult.core.params import id_or_none
 from pult.core.views import apply_domain_error, workspace_required
@@ -79,14 +76,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @login_required
 def profile(request: WorkspaceRequest) -> HttpResponse:
-    user = _user(request)
+    user = actor_of(request)
     initial = {f: getattr(user, f) for f in services.PROFILE_FIELDS}
     form = forms.ProfileForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -103,40 +95,9 @@ def profile(request: WorkspaceRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your profile has been saved."))
             return redirect("accounts:profile")
-    context = {
-        "form": form,
-        "tokens": api_token_list(actor=user),
-        "new_token": request.session.pop("new_api_token", None),
-    }
-    return render(request, "accounts/profile.html", context, status=400 if form.errors else 200)
-
-
-@require_POST
-@workspace_required
-def token_create(request: WorkspaceRequest) -> HttpResponse:
-    try:
-        _token, raw = api_token_create(
-            actor=_user(request),
-            workspace=request.workspace,
-            name=request.POST.get("name", ""),
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        request.session["new_api_token"] = raw
-        messages.success(request, _("Token created. Copy it now: it is shown only once."))
-    return redirect(reverse("accounts:profile") + "#tokens")
-
-
-@require_POST
-@login_required
-def token_revoke(request: WorkspaceRequest, token_id: int) -> HttpResponse:
-    try:
-        api_token_revoke(actor=_user(request), token_id=token_id)
-    except NotFound as error:
-        raise Http404 from error
-    messages.success(request, _("Token revoked."))
-    return redirect(reverse("accounts:profile") + "#tokens")
+    return render(
+        request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @require_POST
@@ -149,7 +110,7 @@ def language_set(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Unknown language."))
         locale = ""
     elif request.user.is_authenticated:
-        services.language_set(actor=_user(request), locale=locale)
+        services.language_set(actor=actor_of(request), locale=locale)
     next_url = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = "/"
@@ -173,7 +134,7 @@ def workspace_switch(request: WorkspaceRequest) -> HttpResponse:
     if workspace_id is None:
         raise Http404
     try:
-        workspace = services.workspace_switch(actor=_user(request), workspace_id=workspace_id)
+        workspace = services.workspace_switch(actor=actor_of(request), workspace_id=workspace_id)
     except NotFound as error:
         raise Http404 from error
     messages.success(request, _("Switched to %(name)s.") % {"name": workspace.display_name})
@@ -185,7 +146,7 @@ def workspace_switch(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_required
 def people(request: WorkspaceRequest) -> HttpResponse:
-    actor, workspace = _user(request), request.workspace
+    actor, workspace = actor_of(request), request.workspace
     if not policies.can_view_directory(actor, workspace):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()[:100]
@@ -205,7 +166,7 @@ def people(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_required
 def person(request: WorkspaceRequest, user_id: int) -> HttpResponse:
-    actor, workspace = _user(request), request.workspace
+    actor, workspace = actor_of(request), request.workspace
     try:
         membership = selectors.member_get(actor=actor, workspace=workspace, user_id=user_id)
     except NotFound as error:
@@ -227,7 +188,7 @@ def person(request: WorkspaceRequest, user_id: int) -> HttpResponse:
 
 @workspace_required
 def person_add(request: WorkspaceRequest) -> HttpResponse:
-    actor, workspace = _user(request), request.workspace
+    actor, workspace = actor_of(request), request.workspace
     if not policies.can_manage_members(actor, workspace):
         raise PermissionDenied
     form = forms.MemberAddForm(request.POST or None, workspace=workspace)
@@ -257,7 +218,7 @@ def person_add(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_required
 def person_edit(request: WorkspaceRequest, user_id: int) -> HttpResponse:
-    actor, workspace = _user(request), request.workspace
+    actor, workspace = actor_of(request), request.workspace
     if not policies.can_manage_members(actor, workspace):
         raise PermissionDenied
     try:
@@ -301,7 +262,7 @@ def person_edit(request: WorkspaceRequest, user_id: int) -> HttpResponse:
 
 @workspace_required
 def departments(request: WorkspaceRequest) -> HttpResponse:
-    actor, workspace = _user(request), request.workspace
+    actor, workspace = actor_of(request), request.workspace
     if not policies.can_manage_members(actor, workspace):
         raise PermissionDenied
     form = forms.DepartmentForm(request.POST or None)
@@ -326,7 +287,7 @@ def departments(request: WorkspaceRequest) -> HttpResponse:
 @workspace_required
 def avatar(request: WorkspaceRequest, user_id: int) -> FileResponse:
     """A member's photo, only to those who may see the member (404 for anyone else)."""
-    actor, workspace = _user(request), request.workspace
+    actor, workspace = actor_of(request), request.workspace
     try:
         membership = selectors.member_get(actor=actor, workspace=workspace, user_id=user_id)
     except NotFound as error:
@@ -351,7 +312,7 @@ def _image_type(name: str) -> str:
 @workspace_required
 def workspace_settings(request: WorkspaceRequest) -> HttpResponse:
     """What the workspace calls things, in both languages, and which sections it runs."""
-    actor, workspace = _user(request), request.workspace
+    actor, workspace = actor_of(request), request.workspace
     if not policies.can_configure_workspace(actor, workspace):
         raise PermissionDenied
     form = forms.WorkspaceWordsForm(request.POST or None, workspace=workspace)
@@ -381,7 +342,7 @@ def workspace_settings(request: WorkspaceRequest) -> HttpResponse:
 
 @login_required
 def workspaces(request: WorkspaceRequest) -> HttpResponse:
-    actor = _user(request)
+    actor = actor_of(request)
     if not policies.can_create_workspace(actor):
         raise PermissionDenied
     form = forms.WorkspaceForm(request.POST or None)

@@ -30,6 +30,21 @@ Subscriber = Callable[["Event"], None]
 
 
 @dataclass(frozen=True)
+class Recorded:
+    """What the bus carries: the event just written, its target as the writer holds it
+    (in its new state) and whether the workspace's notification rules apply to it."""
+
+    event: Event
+    target: Model | None
+    notify: bool
+
+
+# A listener of the bus hears every event, in the recording transaction; what it does
+# after commit it defers itself (the notifications app queues its dispatch).
+Listener = Callable[[Recorded], None]
+
+
+@dataclass(frozen=True)
 class Verb:
     key: str
     # Formatted with %(actor)s and %(target)s, plus payload keys named in the text.
@@ -44,6 +59,7 @@ class Verb:
 _verbs: dict[str, Verb] = {}
 _visibility: dict[type[Model], VisibleTargets] = {}
 _subscribers: dict[str, list[Subscriber]] = {}
+_listeners: list[Listener] = []
 
 
 def register_verbs(*verbs: Verb) -> None:
@@ -64,6 +80,20 @@ def subscribe(verb_key: str, subscriber: Subscriber) -> None:
 
 def subscribers(verb_key: str) -> list[Subscriber]:
     return list(_subscribers.get(verb_key, ()))
+
+
+def listen(listener: Listener) -> None:
+    """Have `listener` hear every recorded event (the bus; apps listen in ready())."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def publish(recorded: Recorded) -> None:
+    """Tell the subscribers of the event's verb, then the bus's listeners."""
+    for subscriber in subscribers(recorded.event.verb):
+        subscriber(recorded.event)
+    for listener in list(_listeners):
+        listener(recorded)
 
 
 def verb(key: str) -> Verb | None:

@@ -24,8 +24,10 @@ def event_record(
     payload: dict[str, Any] | None = None,
     notify: bool = True,
 ) -> Event:
-    """Record that `actor` did `verb` to `target`; then let the apps that subscribed to
-    the verb take part (in this transaction) and apply the notification rules."""
+    """Record that `actor` did `verb` to `target` and publish it on the bus: the apps
+    that subscribed to the verb take part in this transaction, and the listeners hear it
+    (the notifications app queues the rules' dispatch for after the commit; with
+    `notify=False` the rules do not apply, e.g. to a change of the rules themselves)."""
     event = Event.objects.create(
         workspace=workspace,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -35,10 +37,5 @@ def event_record(
         target_label=str(target)[:300] if target is not None else "",
         payload=payload or {},
     )
-    for subscriber in registry.subscribers(verb):
-        subscriber(event)
-    if notify:
-        from pult.notifications.services import notifications_dispatch
-
-        notifications_dispatch(event=event, target=target)
+    registry.publish(registry.Recorded(event=event, target=target, notify=notify))
     return event

@@ -15,6 +15,7 @@ from ninja import Router, Schema, Status
 
 from pult.accounts.models import User, Workspace
 from pult.api.schemas import ERRORS, WRITE_ERRORS, Day, Id, In, Limit, Moment, Money, SingleLine
+from pult.core.http import actor_and_workspace
 from pult.parties import client_selectors as selectors
 from pult.parties import client_services as services
 from pult.parties.models import Client, ClientStatus, ContactPerson, Contract
@@ -132,11 +133,6 @@ class ContractPatch(In):
     comments: str | None = None
 
 
-def _actor(request: HttpRequest) -> tuple[User, Workspace]:
-    assert isinstance(request.user, User)
-    return request.user, request.workspace  # type: ignore[attr-defined]
-
-
 def _client(client: Client) -> dict[str, Any]:
     manager = client.manager
     return {
@@ -203,7 +199,7 @@ def client_list(
     limit: Limit = 50,
 ) -> dict[str, Any]:
     """q finds a company by a (misspelled) name or a contract number (exact or prefix)."""
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     page = selectors.client_page(
         actor=user,
         workspace=workspace,
@@ -219,7 +215,7 @@ def client_list(
 
 @router.post("/clients", response={201: ClientOut, **WRITE_ERRORS})
 def client_create(request: HttpRequest, payload: ClientIn) -> Status[Any]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     data = payload.dict()
     data["manager_id"] = data.pop("manager")
     client = services.client_create(actor=user, workspace=workspace, **data)
@@ -228,7 +224,7 @@ def client_create(request: HttpRequest, payload: ClientIn) -> Status[Any]:
 
 @router.get("/clients/{client_id}", response={200: ClientOut, **ERRORS})
 def client_get(request: HttpRequest, client_id: Id) -> dict[str, Any]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     return _detail(user, workspace, client_id)
 
 
@@ -236,7 +232,7 @@ def client_get(request: HttpRequest, client_id: Id) -> dict[str, Any]:
 def client_update(request: HttpRequest, client_id: Id, payload: ClientPatch) -> dict[str, Any]:
     """Only the fields sent change; "manager": null clears the manager, "status" is
     "active" or "refused"."""
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     selectors.client_get(actor=user, workspace=workspace, client_id=client_id)  # 404 first
     changes = payload.dict(exclude_unset=True)
     status = changes.pop("status", None)
@@ -257,7 +253,7 @@ def client_update(request: HttpRequest, client_id: Id, payload: ClientPatch) -> 
 
 @router.post("/clients/{client_id}/archive", response={200: ClientOut, **WRITE_ERRORS})
 def client_archive(request: HttpRequest, client_id: Id) -> dict[str, Any]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     selectors.client_get(actor=user, workspace=workspace, client_id=client_id)
     services.client_archive(actor=user, workspace=workspace, client_id=client_id)
     return _detail(user, workspace, client_id)
@@ -265,7 +261,7 @@ def client_archive(request: HttpRequest, client_id: Id) -> dict[str, Any]:
 
 @router.post("/clients/{client_id}/restore", response={200: ClientOut, **WRITE_ERRORS})
 def client_restore(request: HttpRequest, client_id: Id) -> dict[str, Any]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     selectors.client_get(actor=user, workspace=workspace, client_id=client_id)
     services.client_restore(actor=user, workspace=workspace, client_id=client_id)
     return _detail(user, workspace, client_id)
@@ -276,14 +272,14 @@ def client_restore(request: HttpRequest, client_id: Id) -> dict[str, Any]:
 
 @router.get("/clients/{client_id}/contacts", response={200: list[ContactOut], **ERRORS})
 def contact_list(request: HttpRequest, client_id: Id) -> list[dict[str, Any]]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     client = selectors.client_get(actor=user, workspace=workspace, client_id=client_id)
     return [_contact(c) for c in client.contacts.all()]
 
 
 @router.post("/clients/{client_id}/contacts", response={201: ContactOut, **WRITE_ERRORS})
 def contact_add(request: HttpRequest, client_id: Id, payload: ContactIn) -> Status[Any]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     selectors.client_get(actor=user, workspace=workspace, client_id=client_id)
     contact = services.contact_add(
         actor=user, workspace=workspace, client_id=client_id, **payload.dict()
@@ -298,7 +294,7 @@ def _not_null(changes: dict[str, Any]) -> dict[str, Any]:
 
 @router.patch("/contacts/{contact_id}", response={200: ContactOut, **WRITE_ERRORS})
 def contact_update(request: HttpRequest, contact_id: Id, payload: ContactPatch) -> dict[str, Any]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     selectors.contact_get(actor=user, workspace=workspace, contact_id=contact_id)
     contact = services.contact_update(
         actor=user,
@@ -311,7 +307,7 @@ def contact_update(request: HttpRequest, contact_id: Id, payload: ContactPatch) 
 
 @router.delete("/contacts/{contact_id}", response={204: None, **WRITE_ERRORS})
 def contact_remove(request: HttpRequest, contact_id: Id) -> Status[Any]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     selectors.contact_get(actor=user, workspace=workspace, contact_id=contact_id)
     services.contact_remove(actor=user, workspace=workspace, contact_id=contact_id)
     return Status(204, None)
@@ -322,14 +318,14 @@ def contact_remove(request: HttpRequest, contact_id: Id) -> Status[Any]:
 
 @router.get("/clients/{client_id}/contracts", response={200: list[ContractOut], **ERRORS})
 def contract_list(request: HttpRequest, client_id: Id) -> list[dict[str, Any]]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     client = selectors.client_get(actor=user, workspace=workspace, client_id=client_id)
     return [_contract(c) for c in client.contracts.all()]
 
 
 @router.post("/clients/{client_id}/contracts", response={201: ContractOut, **WRITE_ERRORS})
 def contract_create(request: HttpRequest, client_id: Id, payload: ContractIn) -> Status[Any]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     selectors.client_get(actor=user, workspace=workspace, client_id=client_id)
     contract = services.contract_create(
         actor=user, workspace=workspace, client_id=client_id, **payload.dict()
@@ -342,7 +338,7 @@ def contract_update(
     request: HttpRequest, contract_id: Id, payload: ContractPatch
 ) -> dict[str, Any]:
     """Only the fields sent change; null clears a date or the sum, not the number."""
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     selectors.contract_get(actor=user, workspace=workspace, contract_id=contract_id)
     changes = payload.dict(exclude_unset=True)
     if changes.get("number", "") is None:

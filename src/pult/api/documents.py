@@ -19,6 +19,7 @@ from ninja.files import UploadedFile
 from pult.accounts.models import User, Workspace
 from pult.api.schemas import ERRORS, WRITE_ERRORS, Id, In, SingleLine
 from pult.core.exceptions import NotFound
+from pult.core.http import actor_and_workspace
 from pult.documents import document_selectors as selectors
 from pult.documents import document_services as services
 from pult.documents.models import Document, DocumentVersion
@@ -62,11 +63,6 @@ class DocumentPatch(In):
     title: SingleLine
 
 
-def _actor(request: HttpRequest) -> tuple[User, Workspace]:
-    assert isinstance(request.user, User)
-    return request.user, request.workspace  # type: ignore[attr-defined]
-
-
 def _person(user: User) -> dict[str, Any]:
     return {"id": user.pk, "full_name": user.full_name}
 
@@ -107,7 +103,7 @@ def _fresh(user: User, workspace: Workspace, document_id: int) -> dict[str, Any]
 
 @router.get("/contracts/{contract_id}/documents", response={200: list[DocumentOut], **ERRORS})
 def contract_document_list(request: HttpRequest, contract_id: Id) -> list[dict[str, Any]]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     contract = contract_get(actor=user, workspace=workspace, contract_id=contract_id)
     documents = selectors.document_list(actor=user, workspace=workspace, contract=contract)
     return [_document(d) for d in documents]
@@ -123,7 +119,7 @@ def contract_document_add(
     title: SingleLine = Form(""),  # noqa: B008
     note: Form[str] = "",
 ) -> Status[Any]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     document = services.document_add(
         actor=user,
         workspace=workspace,
@@ -137,7 +133,7 @@ def contract_document_add(
 
 @router.get("/items/{item_id}/documents", response={200: list[DocumentOut], **ERRORS})
 def item_document_list(request: HttpRequest, item_id: Id) -> list[dict[str, Any]]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     item = item_get(actor=user, workspace=workspace, item_id=item_id)
     if not selectors.item_takes_documents(item):
         return []
@@ -153,7 +149,7 @@ def item_document_add(
     title: SingleLine = Form(""),  # noqa: B008 - see contract_document_add
     note: Form[str] = "",
 ) -> Status[Any]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     document = services.document_add(
         actor=user, workspace=workspace, upload=file, title=title, note=note, item_id=item_id
     )
@@ -162,13 +158,13 @@ def item_document_add(
 
 @router.get("/documents/{document_id}", response={200: DocumentOut, **ERRORS})
 def document_detail(request: HttpRequest, document_id: Id) -> dict[str, Any]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     return _fresh(user, workspace, document_id)
 
 
 @router.patch("/documents/{document_id}", response={200: DocumentOut, **WRITE_ERRORS})
 def document_rename(request: HttpRequest, document_id: Id, payload: DocumentPatch) -> Any:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     services.document_rename(
         actor=user, workspace=workspace, document_id=document_id, title=payload.title
     )
@@ -177,7 +173,7 @@ def document_rename(request: HttpRequest, document_id: Id, payload: DocumentPatc
 
 @router.delete("/documents/{document_id}", response={204: None, **WRITE_ERRORS})
 def document_remove(request: HttpRequest, document_id: Id) -> Status[Any]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     services.document_remove(actor=user, workspace=workspace, document_id=document_id)
     return Status(204, None)
 
@@ -189,7 +185,7 @@ def document_version_add(
     file: File[UploadedFile],
     note: Form[str] = "",
 ) -> Status[Any]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     version = services.document_version_add(
         actor=user, workspace=workspace, document_id=document_id, upload=file, note=note
     )
@@ -212,7 +208,7 @@ def document_version_add(
 )
 def document_version_file(request: HttpRequest, version_id: Id) -> FileResponse:
     """The file itself, as an attachment with nosniff (as the pages serve it)."""
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     version = selectors.document_version_get(actor=user, workspace=workspace, version_id=version_id)
     if not version.file:
         raise NotFound("file")

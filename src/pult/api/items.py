@@ -16,11 +16,14 @@ from pult.api.schemas import ERRORS, WRITE_ERRORS, Day, Id, In, Key, Limit, Sing
 from pult.chat import selectors as chat_selectors
 from pult.chat import services as chat_services
 from pult.core.exceptions import NotFound
+from pult.core.http import actor_and_workspace
+from pult.desk import services as desk_services
 from pult.documents import selectors as document_selectors
 from pult.documents import services as document_services
-from pult.work import orders, policies, selectors, services
+from pult.work import item_parties, policies, selectors, services
 from pult.work.filters import parse_filter
 from pult.work.models import FieldMode, Item, ItemType, SignOff
+from pult.work.steps import available_steps
 
 router = Router(tags=["items"])
 
@@ -90,6 +93,17 @@ class ValuesIn(In):
     values: dict[str, Any]
 
 
+class StepOut(Schema):
+    """A step the caller may take on the item: now (`available`) or once `missing` is
+    done. Steps the caller may never take are not listed."""
+
+    key: str
+    label: str
+    to_status: StatusOut
+    available: bool
+    missing: list[str]
+
+
 class SignedOut(Schema):
     by: str
     at: datetime
@@ -147,11 +161,6 @@ class AttachmentOut(Schema):
     content_type: str
     created_at: datetime
     download_url: str
-
-
-def _actor(request: HttpRequest) -> tuple[User, Workspace]:
-    assert isinstance(request.user, User)
-    return request.user, request.workspace  # type: ignore[attr-defined]
 
 
 def _person(user: User) -> dict[str, Any]:
@@ -234,7 +243,7 @@ def item_list(
     The parameters are declared so that ninja checks them (ids within 64 bits, real
     dates) and the OpenAPI document lists them; the filter itself is read from the
     query string by the same `parse_filter` as the page's."""
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     flt = parse_filter(request.GET)
     page = selectors.item_rows(
         actor=user, workspace=workspace, flt=flt, cursor=cursor, page_size=limit
@@ -246,8 +255,8 @@ def item_list(
 
 @router.post("/items", response={201: ItemOut, **WRITE_ERRORS})
 def item_create(request: HttpRequest, payload: ItemIn) -> Status[Any]:
-    user, workspace = _actor(request)
-    parties = orders.order_parties_from_ids(
+    user, workspace = actor_and_workspace(request)
+    parties = item_parties.order_parties_from_ids(
         workspace=workspace,
         client_id=payload.client_id,
         contract_id=payload.contract_id,
@@ -269,8 +278,8 @@ def item_create(request: HttpRequest, payload: ItemIn) -> Status[Any]:
 
 @router.post("/items/take-next", response={200: ItemOut, **WRITE_ERRORS})
 def item_take_next(request: HttpRequest, payload: TakeIn) -> dict[str, Any]:
-    user, workspace = _actor(request)
-    item = services.work_item_take_next(
+    user, workspace = actor_and_workspace(request)
+    item = desk_services.work_item_take_next(
         actor=user, workspace=workspace, item_type_key=payload.item_type
     )
     return _detail(user, workspace, item.pk)
@@ -278,14 +287,36 @@ def item_take_next(request: HttpRequest, payload: TakeIn) -> dict[str, Any]:
 
 @router.get("/items/{item_id}", response={200: ItemOut, **ERRORS})
 def item_get(request: HttpRequest, item_id: Id) -> dict[str, Any]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     return _detail(user, workspace, item_id)
+
+
+@router.get("/items/{item_id}/steps", response={200: list[StepOut], **ERRORS})
+def step_list(request: HttpRequest, item_id: Id) -> list[dict[str, Any]]:
+    """The steps the caller may take on the item and what each still needs: the same
+    answer as the item page's buttons and the board's columns."""
+    user, workspace = actor_and_workspace(request)
+    item = selectors.item_get(actor=user, workspace=workspace, item_id=item_id)
+    return [
+        {
+            "key": step.key,
+            "label": step.label,
+            "to_status": {
+                "key": step.to_status.key,
+                "name": step.to_status.name,
+                "category": step.to_status.category,
+            },
+            "available": step.available,
+            "missing": list(step.missing),
+        }
+        for step in available_steps(user, item)
+    ]
 
 
 @router.post("/items/{item_id}/transitions/{key}", response={200: ItemOut, **WRITE_ERRORS})
 def item_transition(request: HttpRequest, item_id: Id, key: Key, payload: StepIn) -> dict[str, Any]:
-    user, workspace = _actor(request)
-    selectors.item_get(actor=user, workspace=workspace, item_id=item_id)  # 404 if invisible
+    user, workspace = actor_and_workspace(request)
+    # The service finds the item through what the caller may see (404 otherwise).
     services.work_item_transition(
         actor=user,
         workspace=workspace,
@@ -347,7 +378,7 @@ def _stages(user: User, item: Item) -> list[dict[str, Any]]:
 
 @router.get("/items/{item_id}/stages", response={200: list[StageOut], **ERRORS})
 def stage_list(request: HttpRequest, item_id: Id) -> list[dict[str, Any]]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     item = selectors.item_get(actor=user, workspace=workspace, item_id=item_id)
     return _stages(user, item)
 
@@ -356,7 +387,7 @@ def stage_list(request: HttpRequest, item_id: Id) -> list[dict[str, Any]]:
 def item_values(request: HttpRequest, item_id: Id, payload: ValuesIn) -> dict[str, Any]:
     """Change custom field values under the field policy; a refusal (400) names each
     field in `error.fields`."""
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     selectors.item_get(actor=user, workspace=workspace, item_id=item_id)  # 404 if invisible
     services.work_item_update(
         actor=user, workspace=workspace, item_id=item_id, values=payload.values
@@ -368,7 +399,7 @@ def item_values(request: HttpRequest, item_id: Id, payload: ValuesIn) -> dict[st
 def stage_sign(request: HttpRequest, item_id: Id, key: Key) -> list[dict[str, Any]]:
     """Sign the stage off; refused (400, code stage_incomplete) naming the empty
     required fields in `error.fields`."""
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     selectors.item_get(actor=user, workspace=workspace, item_id=item_id)
     services.stage_sign(actor=user, workspace=workspace, item_id=item_id, stage_key=key)
     return _stages(user, selectors.item_get(actor=user, workspace=workspace, item_id=item_id))
@@ -377,7 +408,7 @@ def stage_sign(request: HttpRequest, item_id: Id, key: Key) -> list[dict[str, An
 @router.delete("/items/{item_id}/stages/{key}/sign", response={200: list[StageOut], **WRITE_ERRORS})
 def stage_unsign(request: HttpRequest, item_id: Id, key: Key) -> list[dict[str, Any]]:
     """Withdraw the stage's sign-off (managers only)."""
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     selectors.item_get(actor=user, workspace=workspace, item_id=item_id)
     services.stage_unsign(actor=user, workspace=workspace, item_id=item_id, stage_key=key)
     return _stages(user, selectors.item_get(actor=user, workspace=workspace, item_id=item_id))
@@ -385,7 +416,7 @@ def stage_unsign(request: HttpRequest, item_id: Id, key: Key) -> list[dict[str, 
 
 @router.post("/items/{item_id}/urgent", response={200: ItemOut, **WRITE_ERRORS})
 def item_urgent(request: HttpRequest, item_id: Id, payload: UrgentIn) -> dict[str, Any]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     selectors.item_get(actor=user, workspace=workspace, item_id=item_id)
     services.work_item_set_urgent(
         actor=user, workspace=workspace, item_id=item_id, urgent=payload.urgent
@@ -407,7 +438,7 @@ def _message(message: Any) -> dict[str, Any]:
 def message_list(
     request: HttpRequest, item_id: Id, before: Id | None = None, after: Id | None = None
 ) -> list[dict[str, Any]]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     item = selectors.item_get(actor=user, workspace=workspace, item_id=item_id)
     messages = chat_selectors.message_list(
         actor=user, workspace=workspace, item=item, before_id=before, after_id=after
@@ -417,7 +448,7 @@ def message_list(
 
 @router.post("/items/{item_id}/messages", response={201: MessageOut, **WRITE_ERRORS})
 def message_post(request: HttpRequest, item_id: Id, payload: MessageIn) -> Status[Any]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     message = chat_services.message_post(
         actor=user,
         workspace=workspace,
@@ -442,7 +473,7 @@ def _attachment(attachment: Any) -> dict[str, Any]:
 
 @router.get("/items/{item_id}/attachments", response={200: list[AttachmentOut], **ERRORS})
 def attachment_list(request: HttpRequest, item_id: Id) -> list[dict[str, Any]]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     item = selectors.item_get(actor=user, workspace=workspace, item_id=item_id)
     attachments = document_selectors.attachment_list(actor=user, workspace=workspace, item=item)
     return [_attachment(a) for a in attachments]
@@ -455,7 +486,7 @@ def attachment_add(
     file: File[UploadedFile],
     kind: Form[str] = "input",
 ) -> Status[Any]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     attachment = document_services.attachment_add(
         actor=user, workspace=workspace, item_id=item_id, upload=file, kind=kind
     )

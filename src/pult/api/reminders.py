@@ -22,6 +22,7 @@ from pult.calendars import reminders as services
 from pult.calendars import selectors
 from pult.calendars.models import Reminder
 from pult.core.exceptions import DomainError
+from pult.core.http import actor_and_workspace
 
 router = Router(tags=["reminders"])
 
@@ -50,11 +51,6 @@ class ReminderIn(In):
     text: str
     client_id: Id | None = None
     item_id: Id | None = None
-
-
-def _actor(request: HttpRequest) -> tuple[User, Workspace]:
-    assert isinstance(request.user, User)
-    return request.user, request.workspace  # type: ignore[attr-defined]
 
 
 def _reminder(reminder: Reminder) -> dict[str, Any]:
@@ -87,7 +83,7 @@ def reminder_list(
 ) -> list[dict[str, Any]]:
     """The caller's reminders from `since` to `until` (days, both included; by default
     today and the next 30 days; at most a year)."""
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     since = since or timezone.localdate()
     until = until or since + timedelta(days=DEFAULT_DAYS - 1)
     if until < since or (until - since).days >= MAX_DAYS:
@@ -124,7 +120,7 @@ def _target(user: User, workspace: Workspace, payload: ReminderIn) -> tuple[Mode
 def reminder_create(request: HttpRequest, payload: ReminderIn) -> Status[Any]:
     """Remind the caller of `text` at `at` (in the future), optionally about a client
     or an order they see."""
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     target, url = _target(user, workspace, payload)
     reminder = services.reminder_set(
         actor=user,
@@ -141,6 +137,6 @@ def reminder_create(request: HttpRequest, payload: ReminderIn) -> Status[Any]:
 @router.delete("/reminders/{reminder_id}", response={204: None, **WRITE_ERRORS})
 def reminder_delete(request: HttpRequest, reminder_id: Id) -> Status[Any]:
     """Cancel a reminder: it leaves the agenda and never fires."""
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     services.reminder_cancel(actor=user, workspace=workspace, reminder_id=reminder_id)
     return Status(204, None)

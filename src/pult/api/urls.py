@@ -34,6 +34,7 @@ from pult.api.schemas import (
     RoleOut,
     RolePage,
 )
+from pult.core.http import actor_and_workspace
 from pult.core.pagination import keyset_page
 from pult.notifications import selectors as notification_selectors
 from pult.notifications import services as notification_services
@@ -50,17 +51,12 @@ api = NinjaAPI(
 errors.install(api)
 
 
-def _actor(request: HttpRequest) -> tuple[User, Workspace]:
-    assert isinstance(request.user, User)
-    return request.user, request.workspace  # type: ignore[attr-defined]
-
-
 # --- Me ---------------------------------------------------------------------------
 me_router = Router(tags=["me"])
 
 
 def _me(request: HttpRequest) -> dict[str, object]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     membership = request.membership  # type: ignore[attr-defined]
     return {
         "id": user.pk,
@@ -84,7 +80,7 @@ def me_get(request: HttpRequest) -> dict[str, object]:
 
 @me_router.patch("/me", response={200: MeOut, **WRITE_ERRORS})
 def me_patch(request: HttpRequest, payload: MePatch) -> dict[str, object]:
-    user, _workspace = _actor(request)
+    user, _workspace = actor_and_workspace(request)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     request.user = accounts_services.profile_update(actor=user, changes=changes)
     return _me(request)
@@ -104,7 +100,7 @@ def _role(role: Role) -> dict[str, object]:
 
 
 def _require_roles_admin(request: HttpRequest) -> tuple[User, Workspace]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     if not can_manage_roles(user, workspace):
         raise PermissionDenied
     return user, workspace
@@ -150,13 +146,13 @@ def role_create(request: HttpRequest, payload: RoleIn) -> Status[Any]:
 
 @roles_router.get("/roles/{role_id}", response={200: RoleOut, **ERRORS})
 def role_get(request: HttpRequest, role_id: Id) -> dict[str, object]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     return _role(access_selectors.role_get(actor=user, workspace=workspace, role_id=role_id))
 
 
 @roles_router.put("/roles/{role_id}", response={200: RoleOut, **WRITE_ERRORS})
 def role_update(request: HttpRequest, role_id: Id, payload: RoleIn) -> dict[str, object]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     access_services.role_update(
         actor=user,
         workspace=workspace,
@@ -170,7 +166,7 @@ def role_update(request: HttpRequest, role_id: Id, payload: RoleIn) -> dict[str,
 
 @roles_router.delete("/roles/{role_id}", response={204: None, **WRITE_ERRORS})
 def role_delete(request: HttpRequest, role_id: Id) -> Status[Any]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     access_services.role_delete(actor=user, workspace=workspace, role_id=role_id)
     return Status(204, None)
 
@@ -183,7 +179,7 @@ notifications_router = Router(tags=["notifications"])
 def notification_list(
     request: HttpRequest, cursor: Id | None = None, unread: bool = False, limit: Limit = 30
 ) -> dict[str, object]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     page = notification_selectors.inbox_page(
         actor=user, workspace=workspace, cursor=cursor, unread_only=unread, page_size=limit
     )
@@ -209,7 +205,7 @@ def notification_list(
     "/notifications/{notification_id}/read", response={204: None, **WRITE_ERRORS}
 )
 def notification_read(request: HttpRequest, notification_id: Id) -> Status[Any]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     notification_services.notification_mark_read(
         actor=user, workspace=workspace, notification_id=notification_id
     )
@@ -218,7 +214,7 @@ def notification_read(request: HttpRequest, notification_id: Id) -> Status[Any]:
 
 @notifications_router.post("/notifications/read-all", response={204: None, **WRITE_ERRORS})
 def notification_read_all(request: HttpRequest) -> Status[Any]:
-    user, workspace = _actor(request)
+    user, workspace = actor_and_workspace(request)
     notification_services.notifications_mark_all_read(actor=user, workspace=workspace)
     return Status(204, None)
 

@@ -15,12 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from pult.accounts.models import User
 from pult.calendars import agenda as selectors
 from pult.calendars import forms, reminders
 from pult.calendars.ical import calendar_text
 from pult.core.exceptions import DomainError, NotFound
-from pult.core.http import WorkspaceRequest
+from pult.core.http import WorkspaceRequest, actor_of
 from pult.core.params import day_or_none
 from pult.core.site import absolute_url, site_url
 from pult.core.views import section_required
@@ -29,11 +28,6 @@ VIEWS = ("day", "week", "month")
 _FEED_URL_KEY = "calendars_new_feed_url"
 # The feed covers a month back and a year ahead.
 FEED_PAST, FEED_AHEAD = timedelta(days=31), timedelta(days=366)
-
-
-def _actor(request: WorkspaceRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _range(view: str, day: date) -> tuple[date, date, date, date]:
@@ -53,7 +47,7 @@ def _range(view: str, day: date) -> tuple[date, date, date, date]:
 
 @section_required("agenda")
 def agenda(request: WorkspaceRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     view = request.GET.get("view", "week")
     if view not in VIEWS:
         view = "week"
@@ -106,7 +100,7 @@ def reminder_add(request: WorkspaceRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Enter the text and a date and time."))
         return _back(request)
-    actor = _actor(request)
+    actor = actor_of(request)
     try:
         reminders.reminder_set(
             actor=actor,
@@ -127,7 +121,7 @@ def reminder_add(request: WorkspaceRequest) -> HttpResponse:
 def reminder_done(request: WorkspaceRequest, reminder_id: int) -> HttpResponse:
     try:
         reminders.reminder_done(
-            actor=_actor(request), workspace=request.workspace, reminder_id=reminder_id
+            actor=actor_of(request), workspace=request.workspace, reminder_id=reminder_id
         )
     except NotFound as error:
         raise Http404 from error
@@ -143,7 +137,7 @@ def reminder_done(request: WorkspaceRequest, reminder_id: int) -> HttpResponse:
 def reminder_cancel(request: WorkspaceRequest, reminder_id: int) -> HttpResponse:
     try:
         reminders.reminder_cancel(
-            actor=_actor(request), workspace=request.workspace, reminder_id=reminder_id
+            actor=actor_of(request), workspace=request.workspace, reminder_id=reminder_id
         )
     except NotFound as error:
         raise Http404 from error
@@ -154,7 +148,7 @@ def reminder_cancel(request: WorkspaceRequest, reminder_id: int) -> HttpResponse
 @require_POST
 @section_required("agenda")
 def feed_regenerate(request: WorkspaceRequest) -> HttpResponse:
-    token = reminders.calendar_feed_regenerate(actor=_actor(request), workspace=request.workspace)
+    token = reminders.calendar_feed_regenerate(actor=actor_of(request), workspace=request.workspace)
     request.session[_FEED_URL_KEY] = absolute_url(reverse("calendars:feed", args=[token]))
     messages.success(request, _("A new calendar address is made; the old one no longer works."))
     return redirect("calendars:agenda")
@@ -163,7 +157,7 @@ def feed_regenerate(request: WorkspaceRequest) -> HttpResponse:
 @require_POST
 @section_required("agenda")
 def feed_revoke(request: WorkspaceRequest) -> HttpResponse:
-    reminders.calendar_feed_revoke(actor=_actor(request), workspace=request.workspace)
+    reminders.calendar_feed_revoke(actor=actor_of(request), workspace=request.workspace)
     messages.success(request, _("The calendar address is turned off."))
     return redirect("calendars:agenda")
 

@@ -14,13 +14,12 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pult.accounts.models import User
 from pult.calendars import forms, services
 from pult.calendars.models import Calendar, CalendarException, WorkingPeriod
 from pult.calendars.permissions import MANAGE_CALENDARS
 from pult.calendars.selectors import default_calendar
 from pult.core.exceptions import DomainError
-from pult.core.http import WorkspaceRequest
+from pult.core.http import WorkspaceRequest, actor_of
 from pult.core.params import day_or_none
 from pult.core.views import permission_required
 
@@ -70,11 +69,6 @@ def _back(year: int) -> HttpResponse:
     return redirect(reverse("calendars:calendar") + f"?year={year}")
 
 
-def _actor(request: WorkspaceRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @require_POST
 @permission_required(MANAGE_CALENDARS)
 def hours_set(request: WorkspaceRequest, weekday: int) -> HttpResponse:
@@ -83,7 +77,7 @@ def hours_set(request: WorkspaceRequest, weekday: int) -> HttpResponse:
         if not form.is_valid():
             raise DomainError(_("Enter the hours as 09:00-13:00, 14:00-18:00."))
         services.calendar_period_set(
-            actor=_actor(request),
+            actor=actor_of(request),
             workspace=request.workspace,
             calendar_id=_calendar(request).pk,
             weekday=weekday,
@@ -106,7 +100,7 @@ def exception_set(request: WorkspaceRequest) -> HttpResponse:
     day: date = form.cleaned_data["date"]
     try:
         services.calendar_exception_set(
-            actor=_actor(request),
+            actor=actor_of(request),
             workspace=request.workspace,
             calendar_id=_calendar(request).pk,
             day=day,
@@ -128,7 +122,7 @@ def exception_clear(request: WorkspaceRequest, day: str) -> HttpResponse:
     if parsed is None:
         raise Http404
     services.calendar_exception_clear(
-        actor=_actor(request),
+        actor=actor_of(request),
         workspace=request.workspace,
         calendar_id=_calendar(request).pk,
         day=parsed,
@@ -143,7 +137,7 @@ def holidays_load(request: WorkspaceRequest) -> HttpResponse:
     year = _year(request)
     try:
         added = services.calendar_holidays_load(
-            actor=_actor(request),
+            actor=actor_of(request),
             workspace=request.workspace,
             calendar_id=_calendar(request).pk,
             year=year,

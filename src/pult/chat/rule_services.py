@@ -43,6 +43,47 @@ def _changed(
     )
 
 
+def _rule_write(
+    item_type: ItemType,
+    rule: MessageVisibilityRule,
+    *,
+    viewer_role_id: int,
+    sees: str,
+    author_role_ids: Sequence[int] = (),
+) -> MessageVisibilityRule:
+    """The one writer of a rule (the editor's save and a pipeline file's rules): checks
+    it, then saves it with its author roles. The caller checks who may and holds the
+    item-type row lock."""
+    errors: dict[str, list[str]] = {}
+    roles = {r.pk: r for r in Role.objects.filter(workspace_id=item_type.workspace_id)}
+    viewer = roles.get(viewer_role_id)
+    if viewer is None:
+        errors["viewer_role"] = [_("Choose one of the workspace's roles.")]
+    elif (
+        MessageVisibilityRule.objects.filter(item_type=item_type, viewer_role=viewer)
+        .exclude(pk=rule.pk)
+        .exists()
+    ):
+        errors["viewer_role"] = [_("This role already has a rule here; edit that one.")]
+    if sees not in MessageSees.values:
+        errors["sees"] = [_("Choose whose messages the role sees.")]
+    authors = [roles[pk] for pk in dict.fromkeys(author_role_ids) if pk in roles]
+    if len(authors) != len(set(author_role_ids)):
+        errors["author_roles"] = [_("Choose among the workspace's roles.")]
+    elif sees == MessageSees.OWN_AND_ROLES and not authors:
+        errors["author_roles"] = [_("Choose whose messages the role sees besides its own.")]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        message = first if len(errors) == 1 else _("Please correct the errors below.")
+        raise DomainError(message, field_errors=errors)
+    assert viewer is not None
+    rule.item_type = item_type
+    rule.viewer_role, rule.sees = viewer, sees
+    rule.save()
+    rule.author_roles.set(authors if sees == MessageSees.OWN_AND_ROLES else [])
+    return rule
+
+
 @transaction.atomic
 def message_visibility_rule_save(
     *,
@@ -70,33 +111,14 @@ def message_visibility_rule_save(
         if found is None:
             raise NotFound(_("Not found."))
         rule = found
-    errors: dict[str, list[str]] = {}
-    roles = {r.pk: r for r in Role.objects.filter(workspace=workspace)}
-    viewer = roles.get(viewer_role_id)
-    if viewer is None:
-        errors["viewer_role"] = [_("Choose one of the workspace's roles.")]
-    elif (
-        MessageVisibilityRule.objects.filter(item_type=item_type, viewer_role=viewer)
-        .exclude(pk=rule.pk)
-        .exists()
-    ):
-        errors["viewer_role"] = [_("This role already has a rule here; edit that one.")]
-    if sees not in MessageSees.values:
-        errors["sees"] = [_("Choose whose messages the role sees.")]
-    authors = [roles[pk] for pk in dict.fromkeys(author_role_ids) if pk in roles]
-    if len(authors) != len(set(author_role_ids)):
-        errors["author_roles"] = [_("Choose among the workspace's roles.")]
-    elif sees == MessageSees.OWN_AND_ROLES and not authors:
-        errors["author_roles"] = [_("Choose whose messages the role sees besides its own.")]
-    if errors:
-        first = next(iter(errors.values()))[0]
-        message = first if len(errors) == 1 else _("Please correct the errors below.")
-        raise DomainError(message, field_errors=errors)
-    assert viewer is not None
-    rule.viewer_role, rule.sees = viewer, sees
-    rule.save()
-    rule.author_roles.set(authors if sees == MessageSees.OWN_AND_ROLES else [])
-    _changed(actor, workspace, item_type, "message_rule_saved", viewer.name)
+    rule = _rule_write(
+        item_type,
+        rule,
+        viewer_role_id=viewer_role_id,
+        sees=sees,
+        author_role_ids=author_role_ids,
+    )
+    _changed(actor, workspace, item_type, "message_rule_saved", rule.viewer_role.name)
     return rule
 
 
@@ -121,16 +143,20 @@ def message_visibility_rule_delete(*, actor: User, workspace: Workspace, rule_id
 
 
 def message_visibility_errors(rows: Iterable[Mapping[str, Any]], role_names: set[str]) -> list[str]:
-    """What is wrong with a file's rules (unknown roles or choices, a role twice)."""
+    """What is wrong with a file's rules (unknown roles or choices, a role twice, chosen
+    roles missing), so that `message_visibility_replace` writes them without a refusal."""
     errors = []
     seen: set[str] = set()
     for row in rows:
         role = row.get("role")
+        if not isinstance(role, str):
+            errors.append(_("a comment rule must name a role"))
+            continue
         if role not in role_names:
             errors.append(_("unknown role “%(v)s”") % {"v": role})
         elif role in seen:
             errors.append(_("role “%(v)s” has two comment rules") % {"v": role})
-        seen.add(str(role))
+        seen.add(role)
         if row.get("sees") not in MessageSees.values:
             errors.append(_("unknown comment visibility “%(v)s”") % {"v": row.get("sees")})
         authors = row.get("author_roles") or []
@@ -138,17 +164,26 @@ def message_visibility_errors(rows: Iterable[Mapping[str, Any]], role_names: set
             errors.append(_("a comment rule's author roles must be a list"))
             continue
         errors += [_("unknown role “%(v)s”") % {"v": a} for a in authors if a not in role_names]
+        if row.get("sees") == MessageSees.OWN_AND_ROLES and not authors:
+            errors.append(
+                _("role “%(v)s” sees the messages of chosen roles, but none is chosen")
+                % {"v": role}
+            )
     return errors
 
 
 def message_visibility_replace(*, item_type: ItemType, rows: Iterable[Mapping[str, Any]]) -> None:
-    """Make the type's rules those of a checked file (`message_visibility_errors` first);
-    the caller (pipeline import) holds the policy check and the transaction."""
+    """Make the type's rules those of a checked file (`message_visibility_errors` first),
+    each written as the editor writes one; the caller (a pipeline import) holds the policy
+    check, the item-type row lock and the transaction. The rules are rebuilt: nothing
+    points at them."""
     MessageVisibilityRule.objects.filter(item_type=item_type).delete()
-    roles = {r.name: r for r in Role.objects.filter(workspace=item_type.workspace)}
+    roles = {r.name: r.pk for r in Role.objects.filter(workspace_id=item_type.workspace_id)}
     for row in rows:
-        rule = MessageVisibilityRule.objects.create(
-            item_type=item_type, viewer_role=roles[row["role"]], sees=row["sees"]
+        _rule_write(
+            item_type,
+            MessageVisibilityRule(item_type=item_type),
+            viewer_role_id=roles[row["role"]],
+            sees=row["sees"],
+            author_role_ids=[roles[name] for name in row.get("author_roles") or []],
         )
-        if row["sees"] == MessageSees.OWN_AND_ROLES:
-            rule.author_roles.set([roles[name] for name in row.get("author_roles") or []])

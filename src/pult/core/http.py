@@ -22,3 +22,18 @@ class WorkspaceRequest(HttpRequest):
     membership: Membership
     memberships: list[Membership]
     htmx: HtmxDetails
+
+
+def actor_of(request: HttpRequest) -> User:
+    """The signed-in person a view acts for: the one helper every view and API route
+    uses (after `login_required`, `workspace_required` or the API's authentication)."""
+    from pult.accounts.models import User
+
+    user = request.user
+    assert isinstance(user, User), "a view for signed-in people only"
+    return user
+
+
+def actor_and_workspace(request: HttpRequest) -> tuple[User, Workspace]:
+    """The person and the workspace an API call or a workspace page acts in."""
+    return actor_of(request), request.workspace  # type: ignore[attr-defined]

@@ -7,14 +7,15 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
 from pult.access.policies import has_permission
 from pult.accounts.vocabulary import section_on
-from pult.core.exceptions import DomainError
+from pult.core.exceptions import DomainError, Forbidden
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -81,3 +82,19 @@ def apply_domain_error(form: forms.Form, error: DomainError) -> None:
 
 def not_found() -> Http404:
     return Http404()
+
+
+def refused(
+    request: HttpRequest, error: DomainError, page: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """A refused action answers as the API does, 403 when the person may not do it and
+    400 when the input or the state is wrong, with the page they acted on drawn again
+    and the refusal at its top (a redirect would answer 302 to a forbidden post)."""
+    flash.error(request, error.message)
+    status = 403 if isinstance(error, Forbidden) else 400
+    try:
+        response = page()
+    except Http404:  # a page they may not open (an applicant's post to the queue)
+        return render(request, "ui/403.html", status=status)
+    response.status_code = status
+    return response

@@ -9,8 +9,12 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         from pult.documents import (  # noqa: F401
             events,  # registers event kinds and feed visibility
+            filing,
             guards,  # registers the `has_deliverable` transition guard
+            panels,
             search,
         )
 
         search.register()  # ready materials in the global search
+        panels.register()  # the item page's files and documents cards
+        filing.register()  # the reference files of the new-item form

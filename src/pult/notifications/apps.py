@@ -7,4 +7,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        from pult.activity.registry import listen
         from pult.notifications import events  # noqa: F401  registers event kinds and feed visibility
+        from pult.notifications.services import event_recorded
+
+        listen(event_recorded)  # every event's rules, dispatched after its commit

@@ -81,6 +81,34 @@ class Notification(models.Model):
         return f"{self.recipient_id}:{self.event_id}"
 
 
+class EventDispatch(models.Model):
+    """The notification outbox of one event: written in the event's transaction, stamped
+    `notified_at` once its rules have been applied (by the task queued after commit, or
+    by the worker's sweep if that task was lost). An event without a row notifies nobody:
+    rule changes and history written after the fact."""
+
+    event = models.OneToOneField(
+        "activity.Event", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification dispatch")
+        verbose_name_plural = _("notification dispatches")
+        indexes = [
+            # The sweep reads the pending few, oldest first.
+            models.Index(
+                fields=["created_at"],
+                name="dispatch_pending",
+                condition=models.Q(notified_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}"
+
+
 class Channel(models.TextChoices):
     IN_APP = "in_app", _("In the app")
     EMAIL = "email", _("E-mail")

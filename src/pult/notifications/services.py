@@ -24,6 +24,7 @@ from pult.core.exceptions import DomainError, NotFound
 from pult.core.site import absolute_url
 from pult.notifications import live, registry
 from pult.notifications.models import (
+    EventDispatch,
     Notification,
     NotificationPreference,
     NotificationRule,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from pult.access.models import Role
     from pult.accounts.models import Workspace
     from pult.activity.models import Event
+    from pult.activity.registry import Recorded
 
 logger = logging.getLogger(__name__)
 
@@ -43,44 +45,15 @@ logger = logging.getLogger(__name__)
 # --- Dispatch ---------------------------------------------------------------------
 
 
-# Condition keys a rule may carry (see NotificationRule); anything else is refused.
-CONDITION_KEYS = ("fields_any", "stage", "to_status", "days_before")
-DEFAULT_DAYS_BEFORE = 30
-
-
 def rule_matches(rule: NotificationRule, *, event: Event, target: Model | None) -> bool:
-    """Whether the event meets every key of the rule's condition (none: always)."""
-    condition = rule.condition or {}
-    payload = event.payload or {}
-    fields = condition.get("fields_any")
-    if fields and not set(fields) & set(payload.get("fields") or []):
-        return False
-    stage = condition.get("stage")
-    if stage and payload.get("stage_key") != stage:
-        return False
-    if to_status := condition.get("to_status"):
-        # The event is recorded right after the move, so the target stands in its new status.
-        status = getattr(target, "status", None)
-        if payload.get("to_key", getattr(status, "key", None)) != to_status:
-            return False
-    if event.verb == "work.validity_expiring":
-        days = condition.get("days_before", DEFAULT_DAYS_BEFORE)
-        if payload.get("days_before", DEFAULT_DAYS_BEFORE) != days:
+    """Whether the event meets every key of the rule's condition (none: always). The keys
+    are registered by the apps whose events they test (`registry.register_condition`); a
+    key no app knows any more matches nothing."""
+    for key, value in (rule.condition or {}).items():
+        known = registry.condition(key)
+        if known is None or not known.matches(value, event, target):
             return False
     return True
-
-
-def _target_user_ids(rule: NotificationRule, target: Model | None) -> set[int]:
-    """The item's manager and the people named in the rule's user fields."""
-    user_ids: set[int] = set()
-    if rule.item_manager and getattr(target, "manager_id", None):
-        user_ids.add(target.manager_id)  # type: ignore[union-attr]
-    values = getattr(target, "values", None) or {}
-    for key in rule.field_users or []:
-        value = values.get(key)
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-            user_ids.add(int(value))
-    return user_ids
 
 
 def _recipients(*, event: Event, target: Model | None) -> dict[int, dict[str, str]]:
@@ -99,6 +72,8 @@ def _recipients(*, event: Event, target: Model | None) -> dict[int, dict[str, st
         for user_id in named:
             if not wording.get(user_id):
                 wording[user_id] = dict(rule.message or {})
+    for user_id in registry.always_told_ids(event, target):
+        wording.setdefault(user_id, {})
     if not wording:
         return {}
     # Only active members of this workspace ever hear of its events; never the actor.
@@ -124,7 +99,8 @@ def _recipients(*, event: Event, target: Model | None) -> dict[int, dict[str, st
 
 def _rule_user_ids(rule: NotificationRule, *, event: Event, target: Model | None) -> set[int]:
     """Everyone a matching rule names: its people, roles, departments, the object's
-    participants, the item's manager and the people named in fields."""
+    participants, and whom the apps' registered addressees find (the item's manager,
+    the people named in fields)."""
     user_ids: set[int] = {u.pk for u in rule.users.all()}
     role_ids = [r.pk for r in rule.roles.all()]
     if role_ids:
@@ -142,7 +118,7 @@ def _rule_user_ids(rule: NotificationRule, *, event: Event, target: Model | None
         )
     if rule.participants:
         user_ids.update(registry.participant_ids(target))
-    user_ids.update(_target_user_ids(rule, target))
+    user_ids.update(registry.rule_addressee_ids(rule, event, target))
     return user_ids
 
 
@@ -160,6 +136,71 @@ def emails_held() -> Iterator[None]:
         yield
     finally:
         _emails_held.reset(token)
+
+
+def event_recorded(recorded: Recorded) -> None:
+    """The bus's listener (in the recording transaction): note the event in the
+    dispatch outbox and queue its dispatch for after the commit, so that a write does
+    not hold its row locks while the rules are applied. History written after the fact
+    (`emails_held`, the demo) is dispatched in place: it has no worker to wait for."""
+    if not recorded.notify:
+        return
+    if _emails_held.get():
+        notifications_dispatch(event=recorded.event, target=recorded.target)
+        return
+    EventDispatch.objects.create(event=recorded.event)
+    event_id = recorded.event.pk
+
+    def enqueue() -> None:
+        from pult.notifications.tasks import event_dispatch_task
+
+        try:
+            event_dispatch_task.enqueue(event_id)
+        except Exception:  # the worker's sweep dispatches it anyway
+            logger.warning("could not enqueue the dispatch of event %s", event_id, exc_info=True)
+
+    transaction.on_commit(enqueue)
+
+
+def _target_of(event: Event) -> Model | None:
+    if event.target_type is None or event.target_id is None:
+        return None
+    model = event.target_type.model_class()
+    return model._default_manager.filter(pk=event.target_id).first() if model else None
+
+
+def event_dispatch(*, event_id: int) -> bool:
+    """Apply the rules to one recorded event, once: its outbox row is locked while the
+    notifications are written and stamped in the same transaction (the task and the
+    sweep may both try; one does it, and (event, recipient) is unique all the same)."""
+    with transaction.atomic():
+        pending = (
+            EventDispatch.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("event__workspace", "event__target_type")
+            .filter(pk=event_id, notified_at__isnull=True)
+            .first()
+        )
+        if pending is None:
+            return False
+        notifications_dispatch(event=pending.event, target=_target_of(pending.event))
+        pending.notified_at = timezone.now()
+        pending.save(update_fields=["notified_at"])
+        return True
+
+
+def events_dispatch_due(
+    *, older_than: timedelta | None = timedelta(seconds=10), limit: int = 200
+) -> int:
+    """Dispatch the events whose task was lost (the worker's sweep): those still pending
+    `older_than` after they were recorded (None: all pending), oldest first."""
+    pending = EventDispatch.objects.filter(notified_at__isnull=True)
+    if older_than is not None:
+        pending = pending.filter(created_at__lte=timezone.now() - older_than)
+    due_ids = list(
+        pending.order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(event_dispatch(event_id=event_id) for event_id in due_ids)
 
 
 def notifications_dispatch(*, event: Event, target: Model | None = None) -> list[Notification]:
@@ -365,31 +406,16 @@ def rule_save(
 
 
 def condition_clean(condition: dict[str, Any]) -> dict[str, Any]:
-    """A rule's condition with empty keys dropped; unknown keys or wrong types refused."""
-    unknown = set(condition) - set(CONDITION_KEYS)
+    """A rule's condition with empty keys dropped; unknown keys or wrong values refused."""
+    unknown = {key for key in condition if registry.condition(key) is None}
     if unknown:
         raise DomainError(_("Unknown condition: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
     clean: dict[str, Any] = {}
-    fields = [str(key).strip() for key in condition.get("fields_any") or [] if str(key).strip()]
-    if fields:
-        clean["fields_any"] = fields
-    for key in ("stage", "to_status"):
-        if value := str(condition.get(key) or "").strip():
+    for key, value in condition.items():
+        known = registry.condition(key)
+        assert known is not None
+        if (value := known.clean(value)) is not None:
             clean[key] = value
-    days = condition.get("days_before")
-    if days not in (None, ""):
-        try:
-            clean["days_before"] = int(days)
-        except (TypeError, ValueError) as error:
-            raise DomainError(
-                _("Days before must be a whole number."),
-                field_errors={"days_before": [_("Enter a whole number.")]},
-            ) from error
-        if clean["days_before"] < 0:
-            raise DomainError(
-                _("Days before must be a whole number."),
-                field_errors={"days_before": [_("Enter a whole number.")]},
-            )
     return clean
 
 

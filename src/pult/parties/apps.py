@@ -8,8 +8,10 @@ class PartiesConfig(AppConfig):
 
     def ready(self) -> None:
         from pult.parties import (
+            agenda,
             events,  # noqa: F401  registers event kinds and feed visibility
             search,
         )
 
         search.register()  # clients and contact persons in the global search
+        agenda.register()  # the managers' expiring contracts on their agenda

@@ -17,7 +17,6 @@ from pult.parties.models import Client, ContactPerson, Contract
 
 if TYPE_CHECKING:
     from pult.accounts.models import User, Workspace
-    from pult.work.models import Item
 
 # Word similarity at which a misspelled name still matches ("Рогаа и Копыта" finds
 # "Рога и копыта" at 0.81); lower lets unrelated short names in.
@@ -173,20 +172,6 @@ def contract_get(*, actor: User, workspace: Workspace, contract_id: int) -> Cont
     if contract is None:
         raise NotFound("contract")
     return contract
-
-
-def client_orders(
-    *, actor: User, workspace: Workspace, client: Client, limit: int = 20
-) -> list[Item]:
-    """The client's orders the actor may see (work's own visibility rules), newest first."""
-    from pult.work.selectors import item_visible_to
-
-    return list(
-        item_visible_to(actor, workspace)
-        .filter(client=client)
-        .select_related("item_type", "status", "manager", "contract")
-        .order_by("-pk")[:limit]
-    )
 
 
 def manager_choices(*, workspace: Workspace) -> list[tuple[int, str]]:

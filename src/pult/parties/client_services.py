@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from pult.accounts.models import Membership, User
 from pult.activity.services import event_record
 from pult.core.exceptions import DomainError, Forbidden, NotFound
+from pult.core.locking import locked
+from pult.parties import client_selectors as selectors
 from pult.parties import policies
 from pult.parties.models import Client, ClientStatus, ContactPerson, Contract
 from pult.parties.services import _text
@@ -52,11 +54,10 @@ def _collect(errors: dict[str, list[str]], values: dict[str, Any], field: str, f
         errors.update(error.field_errors)
 
 
-def _locked_client(workspace: Workspace, client_id: int) -> Client:
-    client = Client.objects.select_for_update().filter(workspace=workspace, pk=client_id).first()
-    if client is None:
-        raise NotFound(_("Client not found."))
-    return client
+def _client_to_change(actor: User, workspace: Workspace, client_id: int) -> Client:
+    """The client, locked, among those the actor sees (a manager sees them all)."""
+    visible = selectors.client_visible_to(actor, workspace)
+    return locked(visible, client_id, not_found=_("Client not found."))
 
 
 # --- Clients --------------------------------------------------------------------------
@@ -175,7 +176,7 @@ def client_update(*, actor: User, workspace: Workspace, client_id: int, **change
     """Change the fields given (name, address, source, industry, activity, comments, tags,
     manager_id, next_contact_at); the event lists what changed."""
     _require_manage_clients(actor, workspace)
-    client = _locked_client(workspace, client_id)
+    client = _client_to_change(actor, workspace, client_id)
     allowed = {f for f, _n, _r in CLIENT_TEXT_FIELDS} | set(CLIENT_LONG_FIELDS)
     allowed |= {"manager_id", "next_contact_at"}
     unknown = set(changes) - allowed
@@ -208,7 +209,7 @@ def client_update(*, actor: User, workspace: Workspace, client_id: int, **change
 def client_archive(*, actor: User, workspace: Workspace, client_id: int) -> Client:
     """Move a client to the archive (kept with its contacts, contracts and orders)."""
     _require_manage_clients(actor, workspace)
-    client = _locked_client(workspace, client_id)
+    client = _client_to_change(actor, workspace, client_id)
     if client.archived_at is not None:
         raise DomainError(_("The client is already in the archive."))
     client.archived_at = timezone.now()
@@ -222,7 +223,7 @@ def client_archive(*, actor: User, workspace: Workspace, client_id: int) -> Clie
 def client_restore(*, actor: User, workspace: Workspace, client_id: int) -> Client:
     """Bring an archived client back to the working list."""
     _require_manage_clients(actor, workspace)
-    client = _locked_client(workspace, client_id)
+    client = _client_to_change(actor, workspace, client_id)
     if client.archived_at is None:
         raise DomainError(_("The client is not in the archive."))
     client.archived_at = None
@@ -236,7 +237,7 @@ def client_restore(*, actor: User, workspace: Workspace, client_id: int) -> Clie
 def client_set_status(*, actor: User, workspace: Workspace, client_id: int, status: str) -> Client:
     """Mark a client active or refused (a refused client's data stays usable)."""
     _require_manage_clients(actor, workspace)
-    client = _locked_client(workspace, client_id)
+    client = _client_to_change(actor, workspace, client_id)
     if status not in ClientStatus.values:
         raise DomainError(
             _("Choose a status from the list."),
@@ -312,16 +313,12 @@ def _contact_values(data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _locked_contact(workspace: Workspace, contact_id: int) -> ContactPerson:
-    contact = (
-        ContactPerson.objects.select_for_update()
-        .filter(workspace=workspace, pk=contact_id)
-        .select_related("client")
-        .first()
-    )
-    if contact is None:
-        raise NotFound(_("Contact person not found."))
-    return contact
+def _contact_to_change(actor: User, workspace: Workspace, contact_id: int) -> ContactPerson:
+    """The contact person, locked (its client stays free), of a client the actor sees."""
+    visible = ContactPerson.objects.filter(
+        workspace=workspace, client__in=selectors.client_visible_to(actor, workspace)
+    ).select_related("client")
+    return locked(visible, contact_id, not_found=_("Contact person not found."))
 
 
 @transaction.atomic
@@ -338,7 +335,7 @@ def contact_add(
 ) -> ContactPerson:
     """Add a contact person to a client; a name is required, e-mails must be valid."""
     _require_manage_clients(actor, workspace)
-    client = _locked_client(workspace, client_id)
+    client = _client_to_change(actor, workspace, client_id)
     values = _contact_values(
         {
             "full_name": full_name,
@@ -365,7 +362,7 @@ def contact_update(
 ) -> ContactPerson:
     """Change the fields given (full_name, position, phones, emails, comments)."""
     _require_manage_clients(actor, workspace)
-    contact = _locked_contact(workspace, contact_id)
+    contact = _contact_to_change(actor, workspace, contact_id)
     unknown = set(changes) - {"full_name", "position", "phones", "emails", "comments"}
     if unknown:
         raise TypeError(f"contact_update() got unexpected fields: {sorted(unknown)}")
@@ -390,7 +387,7 @@ def contact_update(
 def contact_remove(*, actor: User, workspace: Workspace, contact_id: int) -> None:
     """Delete a contact person; the client's history keeps their name."""
     _require_manage_clients(actor, workspace)
-    contact = _locked_contact(workspace, contact_id)
+    contact = _contact_to_change(actor, workspace, contact_id)
     client, name, pk = contact.client, contact.full_name, contact.pk
     contact.delete()
     event_record(
@@ -496,7 +493,7 @@ def contract_create(
 ) -> Contract:
     """Add a contract of a client; its number is unique in the workspace, ignoring case."""
     _require_manage_clients(actor, workspace)
-    client = _locked_client(workspace, client_id)
+    client = _client_to_change(actor, workspace, client_id)
     values = _contract_values(
         workspace,
         {
@@ -527,14 +524,10 @@ def contract_update(
     """Change the fields given (number, signed_on, valid_from, valid_until, amount,
     comments); the period and the number's uniqueness are checked again."""
     _require_manage_clients(actor, workspace)
-    contract = (
-        Contract.objects.select_for_update()
-        .filter(workspace=workspace, pk=contract_id)
-        .select_related("client")
-        .first()
-    )
-    if contract is None:
-        raise NotFound(_("Contract not found."))
+    visible = Contract.objects.filter(
+        workspace=workspace, client__in=selectors.client_visible_to(actor, workspace)
+    ).select_related("client")
+    contract = locked(visible, contract_id, not_found=_("Contract not found."))
     unknown = set(changes) - set(CONTRACT_FIELDS)
     if unknown:
         raise TypeError(f"contract_update() got unexpected fields: {sorted(unknown)}")

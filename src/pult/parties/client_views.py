@@ -19,20 +19,19 @@ from django.views.decorators.http import require_POST
 from pult.accounts.models import User
 from pult.activity.selectors import timeline_for
 from pult.core.exceptions import DomainError, NotFound
-from pult.core.http import WorkspaceRequest
+from pult.core.http import WorkspaceRequest, actor_of
 from pult.core.pagination import parse_cursor, parse_positive_int
 from pult.core.views import apply_domain_error, section_required
 from pult.parties import client_selectors as selectors
 from pult.parties import client_services as services
 from pult.parties import forms, policies
 from pult.parties.models import Client, ClientStatus, Contract
-from pult.work.order_selectors import can_file_orders
+from pult.parties.panels import client_panels
 
 
 def _viewer(request: WorkspaceRequest) -> User:
     """The actor, if they may see the client base; 404 for everyone else."""
-    actor = request.user
-    assert isinstance(actor, User)
+    actor = actor_of(request)
     if not policies.can_view_clients(actor, request.workspace):
         raise Http404
     return actor
@@ -197,8 +196,7 @@ def _client_page(
             "client": client,
             "contacts": contacts,
             "contracts": list(client.contracts.all()),
-            "orders": selectors.client_orders(actor=actor, workspace=workspace, client=client),
-            "can_file_order": can_file_orders(actor, workspace),
+            "panels": client_panels.draw(request, client),  # the client's orders …
             "statuses": ClientStatus.choices,
             "can_manage": can_manage,
             "edit_form": edit_form,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import reduce
+from operator import add
 from typing import TYPE_CHECKING
 
 from django.db.models import (
@@ -11,11 +13,9 @@ from django.db.models import (
     F,
     FilteredRelation,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from pult.core.exceptions import NotFound
 from pult.core.pagination import KeysetPage, keyset_page
-from pult.parties import policies
+from pult.parties import policies, registry
 from pult.parties.models import Brand, Outlet, SpecialistProfile
 
 if TYPE_CHECKING:
@@ -41,10 +41,8 @@ def outlet_label(outlet: Outlet) -> str:
 
 def outlet_choices(*, actor: User, workspace: Workspace) -> list[tuple[int, str]]:
     """The outlets the actor files for (a head may file for any outlet)."""
-    from pult.work.policies import can_manage_items
-
     outlets = Outlet.objects.filter(workspace=workspace).select_related("brand")
-    if not can_manage_items(actor, workspace):
+    if not policies.can_file_for_any_outlet(actor, workspace):
         outlets = outlets.filter(members=actor)
     return [
         (o.pk, outlet_label(o)) for o in outlets.order_by("brand__name", "city", "number")[:500]
@@ -145,17 +143,16 @@ def city_list(*, actor: User, workspace: Workspace) -> list[str]:
 
 
 def _specialist_users(workspace: Workspace) -> QuerySet[User]:
-    """Active members whose roles let them take work (who assignment chooses from)."""
+    """Active members whose roles let them take work (who assignment chooses from; the
+    engine registers the permission, `registry.register_specialist_permission`)."""
     from pult.access.models import RolePermission
     from pult.accounts.models import Membership, User
-    from pult.work.permissions import TAKE
 
+    takers = RolePermission.objects.filter(
+        code__in=registry.specialist_permissions(), role__workspace=workspace
+    )
     members = Membership.objects.filter(
-        workspace=workspace,
-        is_active=True,
-        roles__in=RolePermission.objects.filter(code=TAKE, role__workspace=workspace).values(
-            "role_id"
-        ),
+        workspace=workspace, is_active=True, roles__in=takers.values("role_id")
     ).values("user_id")
     return User.objects.filter(pk__in=members)
 
@@ -208,23 +205,18 @@ _PROFILE_FIELDS = ("id", "skills", "capacity", "absent_from", "absent_until")
 
 def _specialists(workspace: Workspace) -> QuerySet[User]:
     """Specialists with their profile's columns and open load, in ONE statement: the
-    profile through a LEFT JOIN limited to this workspace, the load as a correlated
-    count of their assigned items that are not closed."""
-    from pult.work.models import Item, StatusCategory
-
-    load = (
-        Item.objects.filter(workspace=workspace, assignees=OuterRef("pk"))
-        .exclude(category=StatusCategory.CLOSED)
-        .order_by()
-        .values("workspace")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    profile through a LEFT JOIN limited to this workspace, the load as the sum of the
+    registered correlated counts (work's: their assigned items that are not closed)."""
+    loads = [
+        Coalesce(load(workspace), Value(0), output_field=IntegerField())
+        for _key, load in sorted(registry.specialist_loads().items())
+    ]
+    open_load = reduce(add, loads) if loads else Value(0, output_field=IntegerField())
     return _specialist_users(workspace).annotate(
         own_profile=FilteredRelation(
             "specialist_profiles", condition=Q(specialist_profiles__workspace=workspace)
         ),
-        open_load=Coalesce(Subquery(load, output_field=IntegerField()), Value(0)),
+        open_load=open_load,
         **{f"profile_{name}": F(f"own_profile__{name}") for name in _PROFILE_FIELDS},
     )
 
@@ -260,24 +252,10 @@ def specialist_get(*, actor: User, workspace: Workspace, user_id: int) -> Specia
 
 
 def skill_suggestions(*, workspace: Workspace) -> list[tuple[str, str]]:
-    """(key, label) of the values automatic assignment matches skills against: the
-    choices of each work type's skill field."""
-    from pult.work.models import FieldDef, ItemType
-    from pult.work.values import choice_label
-
-    wanted = Q()
-    for type_id, key in (
-        ItemType.objects.filter(workspace=workspace)
-        .exclude(skill_field="")
-        .values_list("pk", "skill_field")
-    ):
-        wanted |= Q(item_type_id=type_id, key=key)
-    if not wanted:
-        return []
+    """(key, label) of the values automatic assignment matches skills against, from the
+    registered sources (work's: the choices of each work type's skill field), by label."""
     found: dict[str, str] = {}
-    for field in FieldDef.objects.filter(wanted):
-        for choice in field.choices or []:
-            value = str(choice.get("value", "")).lower()
-            if value and value not in found:
-                found[value] = choice_label(field, str(choice.get("value")))
+    for _key, source in sorted(registry.skill_sources().items()):
+        for value, label in source(workspace):
+            found.setdefault(value, label)
     return sorted(found.items(), key=lambda pair: pair[1].lower())

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from pult.accounts.models import Membership, User
 from pult.activity.services import event_record
 from pult.core.exceptions import DomainError, Forbidden, NotFound
-from pult.parties import policies
+from pult.core.locking import locked
+from pult.parties import policies, selectors
 from pult.parties.models import Brand, Outlet, SpecialistProfile
 
 if TYPE_CHECKING:
@@ -80,9 +81,8 @@ def brand_create(*, actor: User, workspace: Workspace, name: str) -> Brand:
 def brand_rename(*, actor: User, workspace: Workspace, brand_id: int, name: str) -> Brand:
     """Rename a brand of this workspace (others do not exist for the actor)."""
     _require_manage(actor, workspace)
-    brand = Brand.objects.select_for_update().filter(workspace=workspace, pk=brand_id).first()
-    if brand is None:
-        raise NotFound(_("Brand not found."))
+    brands = Brand.objects.filter(workspace=workspace)
+    brand = locked(brands, brand_id, not_found=_("Brand not found."))
     name = _brand_name(workspace, name, exclude_id=brand.pk)
     before = brand.name
     if name == before:
@@ -202,9 +202,9 @@ def outlet_update(
 ) -> Outlet:
     """Change an outlet's brand, place, number or franchisee; the event lists what changed."""
     _require_manage(actor, workspace)
-    outlet = Outlet.objects.select_for_update().filter(workspace=workspace, pk=outlet_id).first()
-    if outlet is None:
-        raise NotFound(_("Outlet not found."))
+    outlet = locked(
+        selectors.outlet_visible_to(actor, workspace), outlet_id, not_found=_("Outlet not found.")
+    )
     values = _outlet_values(
         workspace,
         brand_id=brand_id,
@@ -235,17 +235,11 @@ def outlet_update(
     return outlet
 
 
-def _locked_outlet(workspace: Workspace, outlet_id: int) -> Outlet:
-    # The row lock serialises binding and unbinding of one outlet's people.
-    outlet = (
-        Outlet.objects.select_for_update()
-        .filter(workspace=workspace, pk=outlet_id)
-        .select_related("brand")
-        .first()
-    )
-    if outlet is None:
-        raise NotFound(_("Outlet not found."))
-    return outlet
+def _outlet_to_change(actor: User, workspace: Workspace, outlet_id: int) -> Outlet:
+    """The outlet with its brand, locked (the brand stays free), among those the actor
+    sees. The row lock serialises binding and unbinding of one outlet's people."""
+    visible = selectors.outlet_visible_to(actor, workspace).select_related("brand")
+    return locked(visible, outlet_id, not_found=_("Outlet not found."))
 
 
 @transaction.atomic
@@ -260,7 +254,7 @@ def outlet_member_add(
     """Bind an active member of the workspace (found by e-mail or id) to the outlet, so
     they may file its requests and see its work."""
     _require_manage(actor, workspace)
-    outlet = _locked_outlet(workspace, outlet_id)
+    outlet = _outlet_to_change(actor, workspace, outlet_id)
     members = Membership.objects.filter(workspace=workspace, is_active=True).select_related("user")
     email = email.strip()
     if user_id is not None:
@@ -291,7 +285,7 @@ def outlet_member_remove(
 ) -> None:
     """Unbind a person from the outlet (also one who has left the workspace)."""
     _require_manage(actor, workspace)
-    outlet = _locked_outlet(workspace, outlet_id)
+    outlet = _outlet_to_change(actor, workspace, outlet_id)
     user = outlet.members.filter(pk=user_id).first()
     if user is None:
         raise NotFound(_("This person is not bound to the outlet."))

@@ -19,21 +19,17 @@ from pult.accounts.policies import can_view_directory
 from pult.accounts.vocabulary import words_for
 from pult.activity.selectors import timeline_for
 from pult.core.exceptions import DomainError, NotFound
-from pult.core.http import WorkspaceRequest
+from pult.core.http import WorkspaceRequest, actor_of
 from pult.core.pagination import parse_cursor, parse_positive_int
 from pult.core.views import apply_domain_error, section_required
 from pult.parties import forms, policies, selectors, services
 from pult.parties.models import Outlet
-
-
-def _user(request: WorkspaceRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+from pult.parties.panels import outlet_panels, specialist_panels
 
 
 def _viewer(request: WorkspaceRequest) -> User:
     """The actor, if they may see the parties pages at all; 404 for everyone else."""
-    actor = _user(request)
+    actor = actor_of(request)
     if not policies.can_view_parties(actor, request.workspace):
         raise Http404
     return actor
@@ -133,9 +129,6 @@ def _outlet_page(
     edit_form: forms.OutletForm | None = None,
     bind_form: forms.BindForm | None = None,
 ) -> HttpResponse:
-    from pult.work.filters import ItemFilter
-    from pult.work.selectors import item_list
-
     workspace = request.workspace
     can_manage = policies.can_manage_parties(actor, workspace)
     if edit_form is None and can_manage:
@@ -151,13 +144,6 @@ def _outlet_page(
             workspace=workspace,
         )
     failed = bool((edit_form and edit_form.errors) or (bind_form and bind_form.errors))
-    requests = item_list(
-        actor=actor,
-        workspace=workspace,
-        flt=ItemFilter(outlet=outlet.pk),
-        cursor=None,
-        page_size=10,
-    )
     return render(
         request,
         "parties/outlet_detail.html",
@@ -169,7 +155,7 @@ def _outlet_page(
             "edit_form": edit_form,
             "edit_open": bool(edit_form and edit_form.errors),
             "bind_form": bind_form or (forms.BindForm() if can_manage else None),
-            "requests": requests,
+            "panels": outlet_panels.draw(request, outlet),  # its items, from work
             "timeline": timeline_for(actor=actor, target=outlet, limit=20) if can_manage else [],
         },
         status=400 if failed else 200,
@@ -378,6 +364,7 @@ def specialist_detail(request: WorkspaceRequest, user_id: int) -> HttpResponse:
             "form": form,
             "can_manage": can_manage,
             "suggestions": selectors.skill_suggestions(workspace=workspace) if can_manage else [],
+            "panels": specialist_panels.draw(request, specialist),
         },
         status=400 if form is not None and form.errors else 200,
     )

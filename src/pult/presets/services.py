@@ -17,7 +17,7 @@ from pult.accounts.vocabulary import sections_clean, words_clean
 from pult.core.exceptions import DomainError
 from pult.notifications.models import NotificationRule
 from pult.notifications.services import condition_clean
-from pult.work.pipeline_io import item_type_import
+from pult.pipelines.io import item_type_import
 
 PRESETS = ("design-desk", "expertise-orders")
 

@@ -1,33 +1,55 @@
-"""The left navigation: each entry shown only to those who may open its page, and only
-in workspaces that run its section (`Workspace.sections`); entries named by the
-workspace's words (`word`) say "My requests" on the design desk, "My orders" elsewhere."""
+"""The left menu, drawn from the entries that the apps register.
+
+The ui app knows no app above the kernel. An app puts its pages in the menu by declaring
+them in its own `navigation.py`, as a module-level list `ENTRIES` of `NavItem`s — the way
+`<app>/permissions.py` declares PERMISSIONS for the permission catalogue. `nav_items()`
+imports the `navigation` module of every installed app that has one, once, on first use
+(after start-up, so the order in which apps load does not matter), and keeps them in
+`position` order. A declared list rather than `register()` calls: nothing happens on
+import, the whole menu is a tuple you can print, and it is the same in every worker.
+
+Adding an entry, e.g. for a `bids` app (`src/pult/bids/navigation.py`)::
+
+    from django.utils.translation import gettext_lazy as _
+
+    from pult.bids.permissions import VIEW_BIDS
+    from pult.ui.navigation import NavItem, holds_any
+
+    ENTRIES = [
+        NavItem("bids", _("Bids"), "bids:bid_list", "scale", holds_any(VIEW_BIDS),
+                position=450),
+    ]
+
+`position` orders the whole menu; the entries of today sit at hundreds (main 100–1500,
+admin 2100–2800), so a new one takes a free number between its neighbours. Each entry
+is shown only to those who may open its page (`allowed(request)`), and only in
+workspaces that run its section (`section_key`, one of `vocabulary.SECTIONS`; empty:
+always on); entries with a `word` are named by the workspace's word ("My requests" on
+the design desk, "My orders" elsewhere) instead of `label`. `key` is the `data-nav`
+attribute that tests and the browser journeys find the entry by; keys are unique.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
+from functools import cache
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext_lazy as _
 
-from pult.access.policies import can_manage_roles, has_permission
-from pult.accounts.policies import (
-    can_configure_workspace,
-    can_create_workspace,
-    can_manage_members,
-    can_view_directory,
-)
+from pult.access.policies import has_permission
 from pult.accounts.vocabulary import section_on, words_for
-from pult.activity.permissions import VIEW_FEED
-from pult.calendars.permissions import MANAGE_CALENDARS
 from pult.core.http import WorkspaceRequest
-from pult.newsletters.permissions import SEND as SEND_NEWSLETTERS
-from pult.notifications.permissions import MANAGE_RULES
-from pult.parties.policies import can_view_clients, can_view_parties
-from pult.reports.permissions import VIEW_STATISTICS
-from pult.work import permissions as work_permissions
+
+# `allowed(request)`: may the request's user open the entry's page?
+Allowed = Callable[[Any], bool]
 
 
 @dataclass(frozen=True)
@@ -35,198 +57,52 @@ class NavItem:
     key: str
     label: str | Promise
     url_name: str
-    icon: str
-    allowed: Callable[[Any], bool]
+    icon: str  # a heroicon's name
+    allowed: Allowed
+    _: KW_ONLY
+    position: int  # the order in the menu, lowest first
     section: str = "main"  # the menu group: main or admin
     section_key: str = ""  # the workspace section it belongs to (vocabulary.SECTIONS)
     word: str = ""  # the workspace's word that names it, instead of `label`
 
 
-def _in_workspace(request: Any) -> bool:
+def in_workspace(request: Any) -> bool:
     return getattr(request, "workspace", None) is not None
 
 
-NAV: list[NavItem] = [
-    NavItem("home", _("Overview"), "ui:home", "home", _in_workspace),
-    NavItem(
-        "track",
-        "",  # named by the workspace's word, as are the entries with `word=`
-        "work:track",
-        "queue-list",
-        lambda r: has_permission(r.user, r.workspace, work_permissions.SUBMIT),
-        section_key="track",
-        word="my_items",
-    ),
-    NavItem(
-        "queue",
-        _("Queue"),
-        "work:queue",
-        "inbox-stack",
-        lambda r: (
-            has_permission(r.user, r.workspace, work_permissions.TAKE)
-            or has_permission(r.user, r.workspace, work_permissions.MANAGE)
-        ),
-        section_key="queue",
-    ),
-    NavItem(
-        "items",
-        "",
-        "work:item_list",
-        "rectangle-stack",
-        lambda r: (
-            has_permission(r.user, r.workspace, work_permissions.VIEW_ALL)
-            or has_permission(r.user, r.workspace, work_permissions.MANAGE)
-        ),
-        section_key="items",
-        word="items",
-    ),
-    NavItem(
-        "statistics",
-        _("Statistics"),
-        "reports:statistics",
-        "chart-bar",
-        lambda r: has_permission(r.user, r.workspace, VIEW_STATISTICS),
-        section_key="statistics",
-    ),
-    NavItem(
-        "clients",
-        _("Clients"),
-        "parties:client_list",
-        "building-office-2",
-        lambda r: _in_workspace(r) and can_view_clients(r.user, r.workspace),
-        section_key="clients",
-    ),
-    NavItem(
-        "outlets",
-        "",
-        "parties:outlet_list",
-        "building-storefront",
-        lambda r: _in_workspace(r) and can_view_parties(r.user, r.workspace),
-        section_key="places",
-        word="places",
-    ),
-    NavItem(
-        "specialists",
-        "",
-        "parties:specialist_list",
-        "paint-brush",
-        lambda r: _in_workspace(r) and can_view_parties(r.user, r.workspace),
-        section_key="specialists",
-        word="specialists",
-    ),
-    NavItem(
-        "newsletters",
-        _("Newsletters"),
-        "newsletters:newsletter_list",
-        "envelope",
-        lambda r: has_permission(r.user, r.workspace, SEND_NEWSLETTERS),
-        section_key="newsletters",
-    ),
-    NavItem(
-        "materials",
-        _("Ready materials"),
-        "documents:material_list",
-        "swatch",
-        _in_workspace,
-        section_key="materials",
-    ),
-    NavItem(
-        "kb",
-        _("Knowledge base"),
-        "documents:article_list",
-        "book-open",
-        _in_workspace,
-        section_key="kb",
-    ),
-    NavItem(
-        "agenda",
-        _("My calendar"),
-        "calendars:agenda",
-        "calendar",
-        _in_workspace,
-        section_key="agenda",
-    ),
-    NavItem("inbox", _("Notifications"), "notifications:inbox", "bell", _in_workspace),
-    NavItem(
-        "activity",
-        _("Activity"),
-        "activity:feed",
-        "clock",
-        lambda r: has_permission(r.user, r.workspace, VIEW_FEED),
-        section_key="activity",
-    ),
-    NavItem(
-        "people",
-        _("People"),
-        "accounts:people",
-        "users",
-        lambda r: _in_workspace(r) and can_view_directory(r.user, r.workspace),
-    ),
-    NavItem(
-        "workspace_settings",
-        _("Workspace settings"),
-        "accounts:workspace_settings",
-        "language",
-        lambda r: _in_workspace(r) and can_configure_workspace(r.user, r.workspace),
-        section="admin",
-    ),
-    NavItem(
-        "departments",
-        _("Departments"),
-        "accounts:departments",
-        "building-office",
-        lambda r: _in_workspace(r) and can_manage_members(r.user, r.workspace),
-        section="admin",
-    ),
-    NavItem(
-        "roles",
-        _("Roles"),
-        "access:roles",
-        "shield-check",
-        lambda r: _in_workspace(r) and can_manage_roles(r.user, r.workspace),
-        section="admin",
-    ),
-    NavItem(
-        "rules",
-        _("Notification rules"),
-        "notifications:rules",
-        "bell-alert",
-        lambda r: has_permission(r.user, r.workspace, MANAGE_RULES),
-        section="admin",
-    ),
-    NavItem(
-        "pipelines",
-        _("Pipelines"),
-        "work:pipeline_list",
-        "arrows-right-left",
-        lambda r: has_permission(r.user, r.workspace, work_permissions.CONFIGURE),
-        section="admin",
-    ),
-    NavItem(
-        "visibility",
-        _("Order visibility"),
-        "work:visibility_grants",
-        "eye",
-        lambda r: has_permission(r.user, r.workspace, work_permissions.CONFIGURE),
-        section="admin",
-    ),
-    NavItem(
-        "calendar",
-        _("Business calendar"),
-        "calendars:calendar",
-        "calendar-days",
-        lambda r: has_permission(r.user, r.workspace, MANAGE_CALENDARS),
-        section="admin",
-    ),
-    NavItem(
-        "workspaces",
-        _("Workspaces"),
-        "accounts:workspaces",
-        "squares-2x2",
-        lambda r: can_create_workspace(r.user),
-        section="admin",
-    ),
+def holds_any(*codes: str) -> Allowed:
+    """Allowed to those who hold any of the permission `codes` in the request's workspace."""
+
+    def allowed(request: Any) -> bool:
+        workspace = getattr(request, "workspace", None)
+        return any(has_permission(request.user, workspace, code) for code in codes)
+
+    return allowed
+
+
+def by_policy(policy: Callable[[Any, Any], bool]) -> Allowed:
+    """Allowed in a workspace where `policy(user, workspace)` says yes."""
+    return lambda request: in_workspace(request) and policy(request.user, request.workspace)
+
+
+ENTRIES = [
+    NavItem("home", _("Overview"), "ui:home", "home", in_workspace, position=100),
 ]
+
+
+@cache
+def nav_items() -> tuple[NavItem, ...]:
+    """Every installed app's entries, in menu order."""
+    entries: list[NavItem] = []
+    for config in apps.get_app_configs():
+        # module_has_submodule, not `except ModuleNotFoundError`: an import that fails
+        # inside an app's navigation module must fail loudly, not hide its entries.
+        if module_has_submodule(config.module, "navigation"):
+            entries.extend(import_module(f"{config.name}.navigation").ENTRIES)
+    keys = [item.key for item in entries]
+    if duplicates := sorted({key for key in keys if keys.count(key) > 1}):
+        raise ImproperlyConfigured(f"Menu entries share a key: {', '.join(duplicates)}")
+    return tuple(sorted(entries, key=lambda item: (item.position, item.key)))
 
 
 def visible_nav(request: WorkspaceRequest) -> list[dict[str, object]]:
@@ -234,7 +110,7 @@ def visible_nav(request: WorkspaceRequest) -> list[dict[str, object]]:
     workspace = getattr(request, "workspace", None)
     words = words_for(workspace)
     items: list[dict[str, Any]] = []
-    for item in NAV:
+    for item in nav_items():
         if item.section_key and not section_on(workspace, item.section_key):
             continue
         if item.allowed(request):

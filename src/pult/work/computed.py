@@ -27,6 +27,18 @@ def computed(name: str) -> Callable[[Computed], Computed]:
     return register
 
 
+def apply_computed(item: Item) -> None:
+    """Recompute the item's computed fields (FieldDef.computed) from its values."""
+    for field in item.item_type.fields.all():
+        if not field.computed:
+            continue
+        value = compute(field.computed, item)
+        if value is None:
+            item.values.pop(field.key, None)
+        else:
+            item.values[field.key] = value
+
+
 def names() -> list[str]:
     return sorted(_computed)
 

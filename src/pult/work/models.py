@@ -166,6 +166,25 @@ class Transition(models.Model):
         return self.label_en
 
 
+class StepEffect(models.Model):
+    """What a step does besides moving the status, as data: the name of an effect that
+    an app registered (`work.effects`: `assign_actor`, `unassign`, `set_field`,
+    `start_clock`, …) and its parameters, run in `position` order by the one writer of
+    the status. A table of its own, so that steps gained effects without changing the
+    steps' table."""
+
+    transition = models.ForeignKey(Transition, on_delete=models.CASCADE, related_name="effects")
+    name = models.CharField(max_length=60)
+    params = models.JSONField(default=dict, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class FieldKind(models.TextChoices):
     TEXT = "text", _("Text")
     LONG_TEXT = "long_text", _("Long text")

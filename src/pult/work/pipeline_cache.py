@@ -20,7 +20,15 @@ from typing import Any
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from pult.work.models import FieldDef, FieldRule, ItemType, Stage, Status, Transition
+from pult.work.models import (
+    FieldDef,
+    FieldRule,
+    ItemType,
+    Stage,
+    Status,
+    StepEffect,
+    Transition,
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,16 @@ class Pipeline:
     rules: tuple[FieldRule, ...]
     stages: tuple[Stage, ...]  # in pipeline order
     transitions: tuple[Transition, ...]  # with `to_status`
+    effects: dict[int, tuple[StepEffect, ...]]  # transition id → its effects, in order
+
+    def transition(self, key: str, from_status_id: int) -> Transition | None:
+        """The step `key` from this status; one from this very status wins over "any"."""
+        found = [
+            t
+            for t in self.transitions
+            if t.key == key and t.from_status_id in (from_status_id, None)
+        ]
+        return min(found, key=lambda t: t.from_status_id is None) if found else None
 
 
 _copies: dict[int, Pipeline] = {}
@@ -37,7 +55,7 @@ _lock = threading.Lock()
 
 
 def pipeline_of(item_type: ItemType) -> Pipeline:
-    """The pipeline as of the type row the caller read (five queries when it changed)."""
+    """The pipeline as of the type row the caller read (six queries when it changed)."""
     copy = _copies.get(item_type.pk)
     if copy is not None and copy.version == item_type.pipeline_version:
         return copy
@@ -56,10 +74,18 @@ def pipeline_of(item_type: ItemType) -> Pipeline:
             .select_related("to_status")
             .order_by("from_status_id", "pk")
         ),
+        effects=_effects_of(item_type),
     )
     with _lock:
         _copies[item_type.pk] = copy
     return copy
+
+
+def _effects_of(item_type: ItemType) -> dict[int, tuple[StepEffect, ...]]:
+    effects: dict[int, list[StepEffect]] = {}
+    for effect in StepEffect.objects.filter(transition__item_type=item_type):
+        effects.setdefault(effect.transition_id, []).append(effect)
+    return {transition_id: tuple(rows) for transition_id, rows in effects.items()}
 
 
 def pipeline_changed(item_type_id: int) -> None:
@@ -77,6 +103,11 @@ def _type_id_of(row: Model) -> int | None:
     if isinstance(row, FieldRule):
         field = FieldDef.objects.filter(pk=row.field_id).values_list("item_type_id", flat=True)
         return field.first()
+    if isinstance(row, StepEffect):
+        step = Transition.objects.filter(pk=row.transition_id).values_list(
+            "item_type_id", flat=True
+        )
+        return step.first()
     return getattr(row, "item_type_id", None)
 
 
@@ -92,7 +123,7 @@ def _on_field_roles(sender: Any, instance: Model, **kwargs: Any) -> None:
 
 
 def connect_signals() -> None:
-    for model in (FieldDef, FieldRule, Stage, Status, Transition):
+    for model in (FieldDef, FieldRule, Stage, Status, Transition, StepEffect):
         post_save.connect(_on_change, sender=model, dispatch_uid=f"pipeline-{model.__name__}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"pipeline-del-{model.__name__}")
     m2m_changed.connect(

@@ -30,6 +30,7 @@ from django.utils import timezone
 from pult.access.policies import has_permission
 from pult.accounts.selectors import people_for_choice
 from pult.core.exceptions import NotFound
+from pult.core.locking import locked
 from pult.core.pagination import KeysetPage, keyset_page, keyset_values
 from pult.core.params import id_or_none
 from pult.work import pipeline_cache, policies
@@ -68,6 +69,24 @@ def item_visible_to(actor: User, workspace: Workspace) -> QuerySet[Item]:
     mine |= _granted_managers(actor, workspace)
     # Subquery keeps the joins from duplicating rows.
     return items.filter(pk__in=Item.objects.filter(workspace=workspace).filter(mine).values("pk"))
+
+
+def item_for_update(actor: User | None, workspace: Workspace, item_id: int) -> Item:
+    """The item, locked for the caller's transaction, if the actor may see it (NotFound
+    otherwise: a service refuses what its actor cannot see even if a view forgot to
+    check). `actor=None` is the system's own write (a task, the automatic assignment),
+    scoped to the workspace. With its type and status, and the pipeline's copy."""
+    items = (
+        Item.objects.filter(workspace=workspace)
+        if actor is None
+        else item_visible_to(actor, workspace)
+    )
+    item = locked(items.select_related("item_type", "status"), item_id)
+    # Read within this workspace: spare the queries that would fetch it again.
+    item.workspace = workspace
+    item.item_type.workspace = workspace
+    pipeline_cache.attach(item.item_type)
+    return item
 
 
 def _granted_managers(actor: User, workspace: Workspace) -> Q:

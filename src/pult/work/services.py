@@ -8,19 +8,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pult.activity.describe import both_languages
 from pult.activity.services import event_record
 from pult.core.exceptions import DomainError, Forbidden, NotFound
-from pult.notifications.services import notify_users
-from pult.reports import rollup as stats_rollup  # statistics kept in step with the items
-from pult.work import effects, guards, live, policies
+from pult.work import computed, effects, guards, hooks, live, policies
 from pult.work.exceptions import (
     ItemClosed,
-    QueueEmpty,
     StageIncomplete,
     StageOutOfOrder,
     StageSignedLater,
@@ -38,11 +34,12 @@ from pult.work.models import (
     Status,
     StatusCategory,
 )
+from pult.work.pipeline_cache import pipeline_of
+from pult.work.selectors import item_for_update
 from pult.work.values import is_empty, parse_value, person_problem, requester_contact_gaps
 
 if TYPE_CHECKING:
     from pult.accounts.models import User, Workspace
-    from pult.activity.models import Event
     from pult.parties.models import Client, Contract, Outlet
     from pult.work.models import Transition
 
@@ -108,20 +105,6 @@ def _clean_values(
     return {k: v for k, v in values.items() if v is not None}
 
 
-def _apply_computed(item: Item) -> None:
-    """Recompute the item's computed fields (FieldDef.computed) from its values."""
-    from pult.work.computed import compute
-
-    for field in item.item_type.fields.all():
-        if not field.computed:
-            continue
-        value = compute(field.computed, item)
-        if value is None:
-            item.values.pop(field.key, None)
-        else:
-            item.values[field.key] = value
-
-
 def parse_or_none(field: FieldDef, value: Any) -> Any:
     try:
         return parse_value(field, value)
@@ -153,7 +136,7 @@ def work_item_submit(
     An order (P2) names its client, contract and manager, checked by
     `orders.order_parties_clean`; the design desk passes none of them.
     """
-    from pult.work.orders import order_parties_clean
+    from pult.work.item_parties import order_parties_clean
 
     if not policies.can_submit_item(actor, workspace):
         raise Forbidden(_("You may not file requests here."))
@@ -201,13 +184,10 @@ def work_item_submit(
         queue_at=now,
     )
     _queue_fields(item, status)
-    _apply_computed(item)
+    computed.apply_computed(item)
     item.save()
     item.watchers.add(actor)
-    from pult.work import sla
-
-    sla.apply_dates(item)
-    stats_rollup.record(None, item.pk)  # statistics rollup, same transaction
+    hooks.item_created(item)  # the desk's dates, the statistics rollup: same transaction
     event_record(
         actor=actor,
         workspace=workspace,
@@ -217,19 +197,8 @@ def work_item_submit(
     )
     live.queue_changed(workspace.pk)
     if item_type.auto_assign:
-        return work_item_auto_assign(workspace=workspace, item_id=item.pk) or item
-    return item
-
-
-def _locked_item(item_id: int, workspace: Workspace) -> Item:
-    item = (
-        Item.objects.select_for_update(of=("self",))
-        .select_related("item_type", "status", "item_type__workspace")
-        .filter(pk=item_id, workspace=workspace)
-        .first()
-    )
-    if item is None:
-        raise NotFound(_("Not found."))
+        # The desk's listener of work.item_submitted may have given it to someone.
+        item.refresh_from_db()
     return item
 
 
@@ -243,13 +212,7 @@ def _refuse_if_closed(item: Item) -> None:
 
 
 def _find_transition(item: Item, key: str) -> Transition:
-    transition = (
-        item.item_type.transitions.select_related("to_status", "from_status")
-        .filter(key=key)
-        .filter(Q(from_status=item.status) | Q(from_status__isnull=True))
-        .order_by("from_status_id")  # a transition from this very status wins over "any"
-        .first()
-    )
+    transition = pipeline_of(item.item_type).transition(key, item.status_id)
     if transition is None:
         raise DomainError(
             _("This step is not possible from “%(status)s”.") % {"status": item.status.name}
@@ -289,8 +252,24 @@ def work_item_transition(
     refusal names exactly what is missing. Values given with the step are saved first
     (under the target status's field policy) so one form can fill and move.
     """
-    item = _locked_item(item_id, workspace)
-    stats_before = stats_rollup.capture(item.pk)
+    item = item_for_update(actor, workspace, item_id)
+    return work_item_step(
+        actor=actor, item=item, transition_key=transition_key, comment=comment, values=values
+    )
+
+
+def work_item_step(
+    *,
+    actor: User,
+    item: Item,
+    transition_key: str,
+    comment: str = "",
+    values: Mapping[str, Any] | None = None,
+) -> Item:
+    """The step on an item its caller holds locked (`item_for_update`, in the caller's
+    transaction: `work_item_transition`, the desk's take): checks, values, guards,
+    effects, the move and the event, on the caller's item object."""
+    workspace = item.workspace
     transition = _find_transition(item, transition_key)
     if not policies.can_take_transition(actor, item, transition):
         raise Forbidden(_("You may not take this step."))
@@ -307,18 +286,14 @@ def work_item_transition(
             raw=values,
             current=item.values,
         )
-        _apply_computed(item)
+        computed.apply_computed(item)
     if missing := guards.missing_for(item, transition, actor):
         raise TransitionBlocked(missing=missing)
-    effects.apply(item, transition, actor)  # e.g. the take step assigns its actor
     before = item.status
-    now = timezone.now()
-    _move(item, transition.to_status, now=now)
-    item.save()
-    from pult.work import sla
-
-    sla.apply_dates(item)
-    stats_rollup.record(stats_before, item.pk)
+    with hooks.item_changing(item):
+        effects.apply(item, transition, actor)  # e.g. the take step assigns its actor
+        _move(item, transition.to_status, now=timezone.now())
+        item.save()
     event_record(
         actor=actor,
         workspace=workspace,
@@ -343,7 +318,7 @@ def work_item_set_urgent(*, actor: User, workspace: Workspace, item_id: int, urg
     """Mark or unmark urgent (heads only). Urgent items queue behind earlier urgent ones."""
     if not policies.can_manage_items(actor, workspace):
         raise Forbidden(_("Only the head marks requests urgent."))
-    item = _locked_item(item_id, workspace)
+    item = item_for_update(actor, workspace, item_id)
     _refuse_if_closed(item)
     if urgent == (item.urgent_at is not None):
         return item
@@ -362,44 +337,6 @@ def work_item_set_urgent(*, actor: User, workspace: Workspace, item_id: int, urg
     )
     live.queue_changed(workspace.pk)
     return item
-
-
-@transaction.atomic
-def work_item_take_next(*, actor: User, workspace: Workspace, item_type_key: str) -> Item:
-    """Give the specialist the top of the queue. Two specialists taking at the same
-    moment get different items: rows locked by the first are skipped by the second."""
-    if not policies.can_take_items(actor, workspace):
-        raise Forbidden(_("You may not take requests."))
-    item_type = ItemType.objects.filter(workspace=workspace, key=item_type_key).first()
-    if item_type is None:
-        raise NotFound(_("Unknown kind of request."))
-    item = (
-        Item.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(workspace=workspace, item_type=item_type, in_queue=True)
-        .order_by("queue_rank", "queue_at", "id")
-        .first()
-    )
-    if item is None:
-        raise QueueEmpty(_("The queue is empty."))
-    return work_item_take(actor=actor, workspace=workspace, item_id=item.pk)
-
-
-@transaction.atomic
-def work_item_take(*, actor: User, workspace: Workspace, item_id: int) -> Item:
-    """A specialist takes one item: becomes its assignee and starts it."""
-    if not policies.can_take_items(actor, workspace):
-        raise Forbidden(_("You may not take requests."))
-    item = _locked_item(item_id, workspace)
-    if not item.in_queue:
-        raise DomainError(_("%(ref)s is no longer waiting.") % {"ref": item.reference})
-    # The take step's effect makes the actor its assignee (work.effects), whichever way
-    # the step is taken; this is the queue's way in.
-    return work_item_transition(
-        actor=actor,
-        workspace=workspace,
-        item_id=item.pk,
-        transition_key=item.item_type.take_transition,
-    )
 
 
 def requester_gaps(*, actor: User, workspace: Workspace, item_type: ItemType) -> list[str]:
@@ -423,31 +360,22 @@ def work_item_assign(*, actor: User, workspace: Workspace, item_id: int, assigne
     """A head gives the item to a specialist (who must be able to take work)."""
     if not policies.can_manage_items(actor, workspace):
         raise Forbidden(_("Only the head assigns requests."))
-    item = _locked_item(item_id, workspace)
+    item = item_for_update(actor, workspace, item_id)
     _refuse_if_closed(item)
     if not policies.can_take_items(assignee, workspace):
         raise DomainError(
             _("%(name)s cannot take requests in this workspace.") % {"name": assignee.full_name}
         )
-    stats_before = stats_rollup.capture(item.pk)
-    item.assignees.set([assignee])
-    stats_rollup.record(stats_before, item.pk)
-    event = event_record(
+    with hooks.item_changing(item):
+        item.assignees.set([assignee])
+    event_record(
         actor=actor,
         workspace=workspace,
         verb="work.assigned",
         target=item,
-        payload={"assignee": assignee.full_name},
+        payload={"assignee": assignee.full_name, "assignee_id": assignee.pk},
     )
-    _tell_assignee(event, assignee)
     return item
-
-
-def _tell_assignee(event: Event, assignee: User) -> None:
-    """Whoever is given an item hears of it, whatever the workspace's rules say (the
-    rules may tell others too; one notification each all the same)."""
-    if assignee.pk != event.actor_id:
-        notify_users(event=event, user_ids={assignee.pk})
 
 
 @transaction.atomic
@@ -456,7 +384,7 @@ def work_item_update(
 ) -> Item:
     """Change custom field values, each as the field policy allows in the current status;
     a closed item's not at all."""
-    item = _locked_item(item_id, workspace)
+    item = item_for_update(actor, workspace, item_id)
     _refuse_if_closed(item)
     before = dict(item.values)
     item.values = _clean_values(
@@ -467,7 +395,7 @@ def work_item_update(
         raw=dict(values),
         current=item.values,
     )
-    _apply_computed(item)
+    computed.apply_computed(item)
     # The keys whose value really changed (a saved card posts all of its fields): rules
     # react to "payment entered", not to any save, and a save that changes nothing
     # records and tells nothing.
@@ -486,9 +414,6 @@ def work_item_update(
         # who may see that field (work.events.field_changes).
         payload={"fields": changed, "values": {k: item.values.get(k) for k in changed}},
     )
-    from pult.work.expiry import schedule_expiry_checks
-
-    schedule_expiry_checks(item, changed)
     return item
 
 
@@ -505,7 +430,7 @@ def stage_sign(*, actor: User, workspace: Workspace, item_id: int, stage_key: st
     pipeline signed in order only after every earlier stage (a refusal names them), and
     only with every field the policy makes required for it filled in (a refusal names
     each missing field). The parts of `policies.can_sign_stage`, each named."""
-    item = _locked_item(item_id, workspace)
+    item = item_for_update(actor, workspace, item_id)
     stage = _stage_of(item, stage_key)
     if not policies.is_stage_signer(actor, item, stage):
         raise Forbidden(_("You may not sign off “%(stage)s”.") % {"stage": stage.name})
@@ -553,7 +478,7 @@ def stage_unsign(*, actor: User, workspace: Workspace, item_id: int, stage_key: 
     """Withdraw a sign-off (managers only, on an open item; in a pipeline signed in order,
     the last signed stage first): the stage's fields open for editing again. The parts
     of `policies.can_unsign_stage`, each named."""
-    item = _locked_item(item_id, workspace)
+    item = item_for_update(actor, workspace, item_id)
     stage = _stage_of(item, stage_key)
     if not policies.can_manage_items(actor, workspace):
         raise Forbidden(_("Only a manager withdraws a sign-off."))
@@ -597,15 +522,11 @@ def work_item_set_dates(
         errors["due_at"] = [_("The due date cannot be before the start.")]
     if errors:
         raise DomainError(_("The dates were not changed."), field_errors=errors)
-    item = _locked_item(item_id, workspace)
+    item = item_for_update(actor, workspace, item_id)
     _refuse_if_closed(item)
-    stats_before = stats_rollup.capture(item.pk)
-    item.start_at, item.due_at, item.dates_fixed = start_at, due_at, True
-    item.save(update_fields=["start_at", "due_at", "dates_fixed", "updated_at"])
-    stats_rollup.record(stats_before, item.pk)
-    from pult.work import sla
-
-    sla.schedule_deadline_checks(item)
+    with hooks.item_changing(item):
+        item.start_at, item.due_at, item.dates_fixed = start_at, due_at, True
+        item.save(update_fields=["start_at", "due_at", "dates_fixed", "updated_at"])
     event_record(
         actor=actor,
         workspace=workspace,
@@ -661,92 +582,3 @@ def saved_view_delete(*, actor: User, workspace: Workspace, view_id: int) -> Non
     deleted, _rows = SavedView.objects.filter(workspace=workspace, user=actor, pk=view_id).delete()
     if not deleted:
         raise NotFound(_("Not found."))
-
-
-def _auto_assignee(item: Item) -> User | None:
-    """The least-loaded specialist who may take the item now: not absent today, with
-    room under their capacity and, when the type names a skill field, that skill (a
-    specialist without listed skills takes anything). Ties go to the longest-serving."""
-    from pult.parties.models import SpecialistProfile
-    from pult.work.selectors import specialist_list
-
-    today = timezone.localdate()
-    specialists = specialist_list(workspace=item.workspace)
-    if not specialists:
-        return None
-    profiles = {
-        p.user_id: p
-        for p in SpecialistProfile.objects.filter(
-            workspace=item.workspace, user__in=[s.pk for s in specialists]
-        )
-    }
-    loads = dict(
-        Item.assignees.through.objects.filter(
-            user_id__in=[s.pk for s in specialists],
-            item__workspace=item.workspace,
-        )
-        .exclude(item__category=StatusCategory.CLOSED)
-        .values_list("user_id")
-        .annotate(n=Count("item_id"))
-    )
-    skill = (
-        str(item.values.get(item.item_type.skill_field, "")) if item.item_type.skill_field else ""
-    )
-    candidates = []
-    for specialist in specialists:
-        profile = profiles.get(specialist.pk)
-        capacity = profile.capacity if profile else 5
-        if profile and profile.is_absent_on(today):
-            continue
-        if skill and profile and profile.skill_list and skill.lower() not in profile.skill_list:
-            continue
-        load = loads.get(specialist.pk, 0)
-        if load < capacity:
-            candidates.append((load, specialist.pk, specialist))
-    return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
-
-
-@transaction.atomic
-def work_item_auto_assign(*, workspace: Workspace, item_id: int) -> Item | None:
-    """Give a waiting item to the least-loaded eligible specialist, who starts it; None
-    (the item stays in the queue) when nobody is free."""
-    item = _locked_item(item_id, workspace)
-    if not item.in_queue:
-        return None
-    assignee = _auto_assignee(item)
-    if assignee is None:
-        return None
-    stats_before = stats_rollup.capture(item.pk)
-    item.assignees.add(assignee)
-    stats_rollup.record(stats_before, item.pk)
-    event = event_record(
-        actor=None,
-        workspace=workspace,
-        verb="work.assigned",
-        target=item,
-        payload={"assignee": assignee.full_name},
-    )
-    _tell_assignee(event, assignee)
-    return work_item_transition(
-        actor=assignee,
-        workspace=workspace,
-        item_id=item.pk,
-        transition_key=item.item_type.take_transition,
-    )
-
-
-@transaction.atomic
-def item_type_auto_assign_set(
-    *, actor: User, workspace: Workspace, item_type_id: int, enabled: bool
-) -> ItemType:
-    """A head switches automatic assignment of new items on or off."""
-    if not policies.can_manage_items(actor, workspace):
-        raise Forbidden(_("Only the head switches automatic assignment."))
-    item_type = (
-        ItemType.objects.select_for_update().filter(workspace=workspace, pk=item_type_id).first()
-    )
-    if item_type is None:
-        raise NotFound(_("Unknown kind of request."))
-    item_type.auto_assign = enabled
-    item_type.save(update_fields=["auto_assign"])
-    return item_type

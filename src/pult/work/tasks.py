@@ -1,15 +1,6 @@
-"""Thin task entry points of the work engine: take ids, call a service; safe to run twice."""
+"""The desk's timed checks, under the names that tasks queued before the desk became an
+app of its own were stored with (`pult.work.tasks.…`): such a task still runs."""
 
-from django_tasks import task
+from pult.desk.tasks import work_item_deadline_task, work_item_expiry_task
 
-from pult.work import expiry, sla
-
-
-@task()
-def work_item_deadline_task(item_id: int, due_at: str, kind: str) -> None:
-    sla.deadline_check(item_id=item_id, due_at=due_at, kind=kind)
-
-
-@task()
-def work_item_expiry_task(item_id: int, field_key: str, value: str, days_before: int) -> None:
-    expiry.expiry_check(item_id=item_id, field_key=field_key, value=value, days_before=days_before)
+__all__ = ["work_item_deadline_task", "work_item_expiry_task"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar as month_calendar
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -25,11 +24,11 @@ from pult.core.http import WorkspaceRequest
 from pult.core.pagination import parse_cursor
 from pult.core.params import day_or_none, id_or_none
 from pult.core.text import text_problem
-from pult.core.views import apply_domain_error, section_required, workspace_required
-from pult.work import exports, forms, guards, policies, selectors, services
+from pult.core.views import apply_domain_error, refused, section_required, workspace_required
+from pult.ui.panels import DrawnPanel
+from pult.work import exports, filing, forms, pages, policies, selectors, services
 from pult.work.events import remember_item_as_seen
 from pult.work.filters import ItemFilter, parse_filter
-from pult.work.forecast import desk_pace
 from pult.work.models import (
     FieldDef,
     FieldKind,
@@ -37,34 +36,15 @@ from pult.work.models import (
     ItemType,
     SavedView,
     StatusCategory,
-    Transition,
 )
-from pult.work.order_selectors import can_file_orders, order_panel
+from pult.work.panels import item_list_actions, item_panels
+from pult.work.steps import available_steps, step_to
 from pult.work.values import choice_label
 
 
 def _user(request: WorkspaceRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
-
-
-def _item_types(request: WorkspaceRequest) -> list[ItemType]:
-    """The workspace's kinds of item, read once per request (the page and its filter
-    bar both ask)."""
-    types: list[ItemType] | None = getattr(request, "_pult_item_types", None)
-    if types is None:
-        types = list(ItemType.objects.filter(workspace=request.workspace).order_by("pk"))
-        request._pult_item_types = types  # type: ignore[attr-defined]
-    return types
-
-
-def _item_type(request: WorkspaceRequest, flt: ItemFilter | None = None) -> ItemType:
-    """The type the page is about: chosen in the filter, else the workspace's first."""
-    types = _item_types(request)
-    if not types:
-        raise Http404
-    wanted = flt.item_type if flt else None
-    return next((t for t in types if t.pk == wanted), types[0])
 
 
 def _get_item(request: WorkspaceRequest, item_id: int) -> Item:
@@ -76,29 +56,13 @@ def _get_item(request: WorkspaceRequest, item_id: int) -> Item:
         raise Http404 from error
 
 
-def _refused(
-    request: WorkspaceRequest, error: DomainError, page: Callable[[], HttpResponse]
-) -> HttpResponse:
-    """A refused action answers as the API does, 403 when the person may not do it and
-    400 when the input or the item's state is wrong, with the page they acted on drawn
-    again and the refusal at its top (a redirect would answer 302 to a forbidden post)."""
-    messages.error(request, error.message)
-    status = 403 if isinstance(error, Forbidden) else 400
-    try:
-        response = page()
-    except Http404:  # a page they may not open (an applicant's post to the queue)
-        return render(request, "ui/403.html", status=status)
-    response.status_code = status
-    return response
-
-
 def _form_problems(form: Form) -> str:
     """A small form's errors in one line, for the refusal at the top of the item page."""
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
-def _item_refused(request: WorkspaceRequest, item_id: int, error: DomainError) -> HttpResponse:
-    return _refused(request, error, lambda: item_detail(request, item_id))
+def _itemrefused(request: WorkspaceRequest, item_id: int, error: DomainError) -> HttpResponse:
+    return refused(request, error, lambda: item_detail(request, item_id))
 
 
 def _back(request: WorkspaceRequest, item_id: int) -> HttpResponse:
@@ -121,7 +85,7 @@ def _filter_context(
     return {
         "flt": flt,
         "item_type": item_type,
-        "item_types": _item_types(request),
+        "item_types": pages.item_types(request),
         "statuses": list(item_type.statuses.all()),
         "filter_fields": [
             {
@@ -156,12 +120,13 @@ def item_list(request: WorkspaceRequest) -> HttpResponse:
     """All visible items, filtered; as a list, a kanban board or a due-date calendar."""
     actor = _user(request)
     flt = parse_filter(request.GET)
-    item_type = _item_type(request, flt)
+    item_type = pages.item_type_of(request, flt)
     flt.item_type = item_type.pk
     mode = request.GET.get("view", "list")
     context = _filter_context(request, flt, item_type) | {
         "mode": mode,
-        "can_file_orders": can_file_orders(actor, request.workspace),
+        # Buttons other apps put in the head ("New order"), see pult.work.panels.
+        "list_actions": item_list_actions.draw(request, item_type),
     }
     for message in flt.errors.values():
         messages.error(request, message)
@@ -215,7 +180,7 @@ def item_export(request: WorkspaceRequest, fmt: str) -> HttpResponseBase:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     flt = parse_filter(request.GET)
-    item_type = _item_type(request, flt)
+    item_type = pages.item_type_of(request, flt)
     flt.item_type = item_type.pk
     rows = selectors.item_export_rows(actor=_user(request), workspace=request.workspace, flt=flt)
     fields = list(item_type.fields.all())
@@ -227,106 +192,6 @@ def item_export(request: WorkspaceRequest, fmt: str) -> HttpResponseBase:
     return exports.xlsx_response(
         rows, fields, filename=f"{item_type.number_prefix}.xlsx", words=words
     )
-
-
-@section_required("queue")
-def queue(request: WorkspaceRequest) -> HttpResponse:
-    """The queue as specialists take it: urgent first, then by filing time."""
-    actor = _user(request)
-    if not (
-        policies.can_take_items(actor, request.workspace)
-        or policies.can_manage_items(actor, request.workspace)
-    ):
-        raise Http404
-    item_type = _item_type(request, parse_filter(request.GET))
-    rows = selectors.queue_list(workspace=request.workspace, item_type_id=item_type.pk)
-    pace = desk_pace(request.workspace, item_type.pk)
-    context = {
-        "item_type": item_type,
-        "rows": [
-            (position, item, pace.expected_start(position)) for position, item in enumerate(rows)
-        ],
-        "waiting": selectors.queue_length(workspace=request.workspace, item_type_id=item_type.pk),
-        "can_take": policies.can_take_items(actor, request.workspace),
-        "can_manage": policies.can_manage_items(actor, request.workspace),
-        "mine": selectors.my_work(actor=actor, workspace=request.workspace),
-    }
-    return render(request, "work/queue.html", context)
-
-
-@require_POST
-@section_required("queue")
-def take_next(request: WorkspaceRequest) -> HttpResponse:
-    item_type = _item_type(request, parse_filter(request.POST))
-    try:
-        item = services.work_item_take_next(
-            actor=_user(request), workspace=request.workspace, item_type_key=item_type.key
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("work:queue")
-    messages.success(request, _("%(ref)s is yours now.") % {"ref": item.reference})
-    return redirect("work:item_detail", item_id=item.pk)
-
-
-def _track_context(request: WorkspaceRequest) -> dict[str, Any]:
-    actor = _user(request)
-    page = selectors.track_list(
-        actor=actor,
-        workspace=request.workspace,
-        cursor=parse_cursor(request.GET.get("after")),
-        page_size=selectors.TRACK_PAGE,
-    )
-    paces: dict[int, Any] = {}
-    track = []
-    for item in page.rows:
-        expected = None
-        ahead: int | None = getattr(item, "ahead", None)  # annotated by the selector
-        if ahead is not None:
-            if item.item_type_id not in paces:
-                paces[item.item_type_id] = desk_pace(request.workspace, item.item_type_id)
-            expected = paces[item.item_type_id].expected_start(ahead)
-        track.append((item, expected))
-    return {"track": track, "page": page}
-
-
-@require_POST
-@section_required("queue")
-def auto_assign_toggle(request: WorkspaceRequest) -> HttpResponse:
-    item_type = _item_type(request, parse_filter(request.POST))
-    enabled = request.POST.get("enabled") == "1"
-    try:
-        services.item_type_auto_assign_set(
-            actor=_user(request),
-            workspace=request.workspace,
-            item_type_id=item_type.pk,
-            enabled=enabled,
-        )
-    except DomainError as error:
-        return _refused(request, error, lambda: queue(request))
-    else:
-        messages.success(
-            request,
-            _("Automatic assignment is on: the least loaded takes each new one.")
-            if enabled
-            else _("Automatic assignment is off: %(items)s wait in the queue.")
-            % {"items": words_for(request.workspace).lower.items},
-        )
-    return redirect("work:queue")
-
-
-@section_required("track")
-def track(request: WorkspaceRequest) -> HttpResponse:
-    """The requester's open requests with their places in the queue, updated live."""
-    context = _track_context(request) | {
-        "can_submit": policies.can_submit_item(_user(request), request.workspace)
-    }
-    return render(request, "work/track.html", context)
-
-
-@section_required("track")
-def track_rows(request: WorkspaceRequest) -> HttpResponse:
-    return render(request, "work/_track_rows.html", _track_context(request))
 
 
 @section_required("archive")
@@ -370,7 +235,7 @@ def item_new(request: WorkspaceRequest) -> HttpResponse:
     actor = _user(request)
     if not policies.can_submit_item(actor, request.workspace):
         raise Http404
-    item_type = _item_type(request, parse_filter(request.GET))
+    item_type = pages.item_type_of(request, parse_filter(request.GET))
     form = _new_form(request, item_type)
     gaps = services.requester_gaps(actor=actor, workspace=request.workspace, item_type=item_type)
     similar: list[Item] = []
@@ -414,16 +279,18 @@ def _file_with_references(
     checked before anything is written, so a refused file refuses the filing."""
     from django.db import transaction
 
-    from pult.documents.files import check_upload
-    from pult.documents.services import attachment_add
-
     uploads = request.FILES.getlist("references")
+    files = filing.reference_files()
+    if uploads and files is None:
+        message = _("Files cannot be attached here.")
+        raise DomainError(message, field_errors={"references": [message]})
     if len(uploads) > MAX_REFERENCE_FILES:
         message = _("Attach at most %(n)s files.") % {"n": MAX_REFERENCE_FILES}
         raise DomainError(message, field_errors={"references": [message]})
     for upload in uploads:
+        assert files is not None
         try:
-            check_upload(upload)
+            files.check(upload)
         except DomainError as error:
             message = f"{upload.name}: {error.message}"
             raise DomainError(message, field_errors={"references": [message]}) from error
@@ -439,13 +306,8 @@ def _file_with_references(
             outlet=services.outlet_for(request.workspace, outlet_id),
         )
         for upload in uploads:
-            attachment_add(
-                actor=actor,
-                workspace=request.workspace,
-                item_id=item.pk,
-                upload=upload,
-                kind="input",
-            )
+            assert files is not None
+            files.attach(actor, request.workspace, item, upload)
     return item
 
 
@@ -463,17 +325,6 @@ def _join(request: WorkspaceRequest) -> HttpResponse:
         request, _("You have joined %(ref)s and will hear about it.") % {"ref": item.reference}
     )
     return redirect("work:item_detail", item_id=item.pk)
-
-
-def _steps(actor: User, item: Item) -> list[dict[str, Any]]:
-    """The steps the actor may take now; a blocked one says what it needs."""
-    steps = []
-    for transition in selectors.transitions_from(item):
-        if not policies.can_take_transition(actor, item, transition):
-            continue
-        missing = guards.missing_for(item, transition, actor)
-        steps.append({"transition": transition, "missing": missing})
-    return steps
 
 
 @workspace_required
@@ -513,28 +364,18 @@ def item_detail(request: WorkspaceRequest, item_id: int) -> HttpResponse:
     remember_item_as_seen(actor, item, definitions, modes)  # the timeline's field changes
     # The head's changes (urgent, dates, assignee): none on a closed item.
     can_manage = policies.can_manage_item(actor, item)
-    position = selectors.queue_position(item)
-    expected_start = (
-        desk_pace(request.workspace, item.item_type_id).expected_start(position)
-        if position is not None
-        else None
-    )
     context: dict[str, Any] = {
         "item": item,
-        "steps": _steps(actor, item),
+        "steps": available_steps(actor, item),
         "values_form": values_form,
         "values_editable": bool(values_form.editable_keys),
         "field_rows": selectors.field_rows(item, plain, modes),
         "stages": stages,
-        "position": position,
-        "expected_start": expected_start,
-        # "N ahead of yours" is the requester's; others read "N ahead of it".
+        # The queue's place and forecast, when an app draws them (the desk).
+        "position": None,
+        "expected_start": None,
         "own_request": item.requester_id == actor.pk,
-        # The head and the specialists hear early that the queue will miss the start-by.
-        "at_risk": expected_start is not None
-        and item.start_at is not None
-        and expected_start > item.start_at
-        and policies.can_see_all_items(actor, request.workspace),
+        "at_risk": False,
         "can_manage": can_manage,
         "specialists": selectors.specialist_choices(workspace=request.workspace)
         if can_manage
@@ -551,20 +392,16 @@ def item_detail(request: WorkspaceRequest, item_id: int) -> HttpResponse:
         and item.category != StatusCategory.CLOSED
         and item.due_at < timezone.now(),
     }
-    context |= _panels(request, item)
-    context["order_panel"] = order_panel(actor=actor, item=item)
+    for facts in pages.item_facts():
+        context |= facts(request, actor, item)
+    context["panels"] = _panels(request, item)
     return render(request, "work/item_detail.html", context)
 
 
-def _panels(request: WorkspaceRequest, item: Item) -> dict[str, Any]:
-    """Attachments and chat of the item page, from their own apps' selectors."""
-    from pult.chat.selectors import chat_context
-    from pult.documents.selectors import attachment_context
-
-    actor = _user(request)
-    return attachment_context(actor=actor, workspace=request.workspace, item=item) | chat_context(
-        actor=actor, workspace=request.workspace, item=item
-    )
+def _panels(request: WorkspaceRequest, item: Item) -> dict[str, list[DrawnPanel]]:
+    """The cards other apps put on the item page (chat, files, an order's client), by
+    column, in order: see pult.work.panels."""
+    return item_panels.draw(request, item)
 
 
 @require_POST
@@ -583,7 +420,7 @@ def item_step(request: WorkspaceRequest, item_id: int, key: str) -> HttpResponse
             comment=form.cleaned_data["comment"],
         )
     except DomainError as error:
-        return _item_refused(request, item_id, error)
+        return _itemrefused(request, item_id, error)
     messages.success(
         request,
         _("%(ref)s: %(status)s.") % {"ref": item.reference, "status": item.status.name},
@@ -601,12 +438,8 @@ def item_move(request: WorkspaceRequest, item_id: int) -> HttpResponse:
     comment = request.POST.get("comment", "")
     if problem := text_problem(comment):
         return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
-    candidates: list[Transition] = [
-        t
-        for t in selectors.transitions_from(item)
-        if t.to_status.key == target and policies.can_take_transition(actor, item, t)
-    ]
-    if not candidates:
+    step = step_to(actor, item, target)
+    if step is None:
         message = _("No step leads from “%(status)s” there.") % {"status": item.status.name}
         return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
     try:
@@ -614,7 +447,7 @@ def item_move(request: WorkspaceRequest, item_id: int) -> HttpResponse:
             actor=actor,
             workspace=request.workspace,
             item_id=item.pk,
-            transition_key=candidates[0].key,
+            transition_key=step.key,
             comment=comment,
         )
     except DomainError as error:
@@ -644,7 +477,7 @@ def item_fields(request: WorkspaceRequest, item_id: int) -> HttpResponse:
             actor=actor, workspace=request.workspace, item_id=item.pk, values=raw
         )
     except DomainError as error:
-        return _item_refused(request, item_id, error)
+        return _itemrefused(request, item_id, error)
     messages.success(request, _("Saved."))
     return _back(request, item_id)
 
@@ -667,7 +500,7 @@ def item_stage_sign(request: WorkspaceRequest, item_id: int, key: str) -> HttpRe
             )
             messages.success(request, _("Signed off."))
     except DomainError as error:
-        return _item_refused(request, item_id, error)
+        return _itemrefused(request, item_id, error)
     return _back(request, item_id)
 
 
@@ -683,7 +516,7 @@ def item_urgent(request: WorkspaceRequest, item_id: int) -> HttpResponse:
             urgent=request.POST.get("urgent") == "1",
         )
     except DomainError as error:
-        return _item_refused(request, item_id, error)
+        return _itemrefused(request, item_id, error)
     return _back(request, item_id)
 
 
@@ -703,7 +536,7 @@ def item_assign(request: WorkspaceRequest, item_id: int) -> HttpResponse:
             actor=_user(request), workspace=request.workspace, item_id=item.pk, assignee=assignee
         )
     except DomainError as error:
-        return _item_refused(request, item_id, error)
+        return _itemrefused(request, item_id, error)
     messages.success(request, _("Assigned to %(name)s.") % {"name": assignee.full_name})
     return _back(request, item_id)
 
@@ -729,7 +562,7 @@ def item_dates(request: WorkspaceRequest, item_id: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except DomainError as error:
-        return _item_refused(request, item_id, error)
+        return _itemrefused(request, item_id, error)
     messages.success(request, _("Dates changed."))
     return _back(request, item_id)
 

@@ -1,7 +1,8 @@
-"""`pult worker`: runs background tasks and sweeps the e-mail outbox.
+"""`pult worker`: runs background tasks and sweeps the two outboxes.
 
-Tasks come from the database queue (default) or RQ on Redis (REDIS_URL). The outbox
-sweep is the safety net: an e-mail whose task was lost is still sent when due.
+Tasks come from the database queue (default) or RQ on Redis (REDIS_URL). The sweeps are
+the safety net: an event whose dispatch task was lost still notifies, and an e-mail
+whose task was lost is still sent when due.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ logger = logging.getLogger("pult.worker")
 
 
 def _sweep_forever(interval: float, stop: threading.Event) -> None:
-    from pult.notifications.services import outbox_deliver_due
+    from pult.notifications.services import events_dispatch_due, outbox_deliver_due
 
     while not stop.wait(interval):
         try:
             close_old_connections()
+            if dispatched := events_dispatch_due():
+                logger.info("dispatch sweep notified of %s events", dispatched)
             if sent := outbox_deliver_due():
                 logger.info("outbox sweep sent %s e-mails", sent)
         except Exception:
@@ -33,7 +36,7 @@ def _sweep_forever(interval: float, stop: threading.Event) -> None:
 
 
 class Command(BaseCommand):
-    help = "Run the background task worker (and the e-mail outbox sweep)."
+    help = "Run the background task worker (and the outbox sweeps)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--sweep-interval", type=float, default=30.0)
@@ -41,9 +44,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["batch"]:
-            self._run_tasks(batch=True)
-            from pult.notifications.services import outbox_deliver_due
+            from pult.notifications.services import events_dispatch_due, outbox_deliver_due
 
+            self._run_tasks(batch=True)
+            events_dispatch_due(older_than=None)
             outbox_deliver_due()
             return
         stop = threading.Event()
