@@ -44,6 +44,17 @@ def _dispatch_until(stop: threading.Event) -> None:
         connection.close()
 
 
+def settle_notifications(timeout: float = 10.0) -> None:
+    """Wait until the worker beside the server has dispatched every committed event's
+    notifications (what a user sees a moment after their action)."""
+    from pult.notifications.models import EventDispatch
+
+    deadline = time.monotonic() + timeout
+    while EventDispatch.objects.filter(notified_at__isnull=True).exists():
+        assert time.monotonic() < deadline, "notifications were not dispatched"
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def live_url(transactional_db: None) -> Iterator[str]:
     """The ASGI application served by uvicorn in a thread; returns its base URL.

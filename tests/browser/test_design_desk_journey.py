@@ -16,7 +16,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from pult.desk import services as desk_services
 from pult.work.models import Item
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, settle_notifications
 from tests.work.conftest import Desk
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -183,6 +183,7 @@ def test_a_design_request_from_filing_to_the_archive(
     expect(status_badge(designer)).to_have_text("For revision")
     # The designer reads why, in the chat and in the bell's inbox.
     expect(designer.locator("[data-chat-list]")).to_contain_text("Make the date bigger.")
+    settle_notifications()
     designer.goto("/notifications/")
     expect(designer.locator("[data-inbox]")).to_contain_text("Make the date bigger.")
     designer.goto(item_url)

@@ -34,7 +34,7 @@ from pult.notifications.models import Notification
 from pult.parties.models import Client, Contract
 from pult.presets.services import preset_load
 from pult.work.models import Item
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, settle_notifications
 from tests.conftest import SmtpServer
 from tests.factories import make_member
 
@@ -64,6 +64,7 @@ def sign_stage(page: Page, key: str) -> None:
 
 def mailed(smtp: SmtpServer) -> list[str]:
     """Runs the worker in this thread (it sends the outbox) and empties the mailbox."""
+    settle_notifications()
     call_command("worker", batch=True)
     addresses = sorted(str(m["To"]) for m in smtp.mailbox.messages)
     smtp.mailbox.messages.clear()

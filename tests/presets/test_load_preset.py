@@ -113,3 +113,32 @@ def test_unknown_preset_exits_non_zero_with_a_clear_message(tmp_path: Path) -> N
     assert result.returncode != 0
     assert "Unknown preset" in result.stderr and "design-desk" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_comment_rules_are_written_by_chats_writer_as_the_preset_says() -> None:
+    from pult.chat.rule_selectors import message_visibility_rows
+    from pult.presets.services import preset_data, preset_load
+
+    workspace = preset_load("expertise-orders")
+    order = ItemType.objects.get(workspace=workspace, key="order")
+    wanted = [
+        {"role": rule["role"], "sees": rule["sees"], "author_roles": rule.get("author_roles", [])}
+        for rule in preset_data("expertise-orders")["message_visibility"]
+        if rule["item_type"] == "order"
+    ]
+    assert message_visibility_rows(order) == sorted(wanted, key=lambda row: row["role"])
+
+
+@pytest.mark.django_db
+def test_a_preset_rule_the_writer_would_refuse_is_refused_and_keeps_the_rules() -> None:
+    from pult.chat.models import MessageVisibilityRule
+    from pult.core.exceptions import DomainError
+    from pult.presets.services import message_visibility_load, preset_load
+
+    workspace = preset_load("expertise-orders")
+    before = MessageVisibilityRule.objects.filter(item_type__workspace=workspace).count()
+    bad = {"item_type": "order", "role": "Manager", "sees": "own_and_roles"}
+    with pytest.raises(DomainError, match="none is chosen"):
+        message_visibility_load(workspace=workspace, data={"message_visibility": [bad]})
+    assert MessageVisibilityRule.objects.filter(item_type__workspace=workspace).count() == before

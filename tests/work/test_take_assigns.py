@@ -6,6 +6,7 @@ the one writer of the status, not a rule of one view."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -71,3 +72,21 @@ def test_an_assigned_request_taken_by_its_assignee_stays_theirs_alone(desk: Desk
     item.refresh_from_db()
     assert list(item.assignees.all()) == [desk.designer]
     assert not Event.objects.filter(verb="work.taken", target_id=item.pk).exists()
+
+
+def test_a_take_costs_twenty_queries_at_most_and_no_notification_under_the_lock(
+    desk: Desk, django_assert_max_num_queries: Any
+) -> None:
+    """The step's writes, its events and their outbox rows; the notification rules run
+    after the commit, in the worker (today a take tells the requester by a rule)."""
+    item = desk.submit(title="Poster")
+    client = Client()
+    client.force_login(desk.designer)
+    with django_assert_max_num_queries(20) as queries:
+        response = client.post(reverse("work:item_step", args=[item.pk, "take"]))
+    assert response.status_code == 302
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "notifications_notificationrule" not in sql
+    assert "notifications_notification" not in sql
+    item.refresh_from_db()
+    assert list(item.assignees.all()) == [desk.designer]

@@ -22,7 +22,8 @@ from pult.documents import selectors as document_selectors
 from pult.documents import services as document_services
 from pult.work import item_parties, policies, selectors, services
 from pult.work.filters import parse_filter
-from pult.work.models import FieldMode, Item, ItemType, SignOff
+from pult.work.models import FieldMode, Item, ItemType
+from pult.work.stages import stage_panel_list
 from pult.work.steps import available_steps
 
 router = Router(tags=["items"])
@@ -329,51 +330,32 @@ def item_transition(request: HttpRequest, item_id: Id, key: Key, payload: StepIn
 
 
 def _stages(user: User, item: Item) -> list[dict[str, Any]]:
-    """Each stage with its sign-off, the fields the caller may see (value and mode; hidden
-    fields are left out entirely) and what signing it still needs."""
-    from pult.work.values import is_empty
-
-    modes = _modes(user, item)
-    definitions = list(item.item_type.fields.all())
-    signoffs = {s.stage_id: s for s in SignOff.objects.filter(item=item)}
-    out = []
-    for stage in item.item_type.stages.all():
-        required = {f.key for f in policies.stage_required_fields(item, stage)}
-        signoff = signoffs.get(stage.pk)
-        visible = [
-            f
-            for f in definitions
-            if f.stage_id == stage.pk and modes.get(f.key) != FieldMode.HIDDEN
-        ]
-        out.append(
-            {
-                "key": stage.key,
-                "name": stage.name,
-                "signed": {"by": signoff.signer_name, "at": signoff.signed_at} if signoff else None,
-                "fields": [
-                    {
-                        "key": f.key,
-                        "name": f.name,
-                        "kind": f.kind,
-                        "value": item.values.get(f.key),
-                        "mode": modes[f.key],
-                        "required": f.key in required,
-                    }
-                    for f in visible
-                ],
-                # What signing still needs, among the fields the caller sees (a hidden
-                # field is not named here at all).
-                "missing": []
-                if signoff
-                else [
-                    f.name
-                    for f in visible
-                    if f.key in required and is_empty(item.values.get(f.key))
-                ],
-                "can_sign": signoff is None and policies.can_sign_stage(user, item, stage),
-            }
-        )
-    return out
+    """Each stage as the item page shows it to the caller (`stage_panel_list`): its
+    sign-off, the fields the caller may see (stored value and mode; hidden fields are
+    left out entirely), what signing it still needs and whether the caller may sign."""
+    return [
+        {
+            "key": panel.stage.key,
+            "name": panel.stage.name,
+            "signed": {"by": panel.signoff.signer_name, "at": panel.signoff.signed_at}
+            if panel.signoff
+            else None,
+            "fields": [
+                {
+                    "key": row.field.key,
+                    "name": row.field.name,
+                    "kind": row.field.kind,
+                    "value": row.value,
+                    "mode": row.mode,
+                    "required": row.field.key in panel.required,
+                }
+                for row in panel.rows
+            ],
+            "missing": list(panel.missing),
+            "can_sign": panel.can_sign,
+        }
+        for panel in stage_panel_list(actor=user, item=item, modes=_modes(user, item))
+    ]
 
 
 @router.get("/items/{item_id}/stages", response={200: list[StageOut], **ERRORS})

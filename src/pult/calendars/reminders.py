@@ -27,6 +27,7 @@ from pult.activity.services import event_record
 from pult.calendars import policies
 from pult.calendars.models import TEXT_MAX_LENGTH, CalendarFeed, Reminder
 from pult.core.exceptions import DomainError, NotFound
+from pult.core.locking import locked
 
 if TYPE_CHECKING:
     from pult.parties.models import Client
@@ -76,13 +77,14 @@ def _schedule(reminder: Reminder) -> None:
     transaction.on_commit(enqueue)
 
 
-def _locked_reminder(*, actor: User, workspace: Workspace, reminder_id: int) -> Reminder:
+def _reminder_to_change(*, actor: User, workspace: Workspace, reminder_id: int) -> Reminder:
     """The reminder, locked; NotFound for one the actor may not change."""
-    reminder = (
-        Reminder.objects.select_for_update().filter(workspace=workspace, pk=reminder_id).first()
+    not_found = _("Reminder not found.")
+    reminder = locked(
+        Reminder.objects.filter(workspace=workspace), reminder_id, not_found=not_found
     )
-    if reminder is None or not policies.can_change_reminder(actor, workspace, reminder):
-        raise NotFound(_("Reminder not found."))
+    if not policies.can_change_reminder(actor, workspace, reminder):
+        raise NotFound(not_found)
     return reminder
 
 
@@ -121,7 +123,7 @@ def reminder_set(
 @transaction.atomic
 def reminder_move(*, actor: User, workspace: Workspace, reminder_id: int, at: datetime) -> Reminder:
     """Move an open reminder to a new time; it fires then (again, if it had fired)."""
-    reminder = _locked_reminder(actor=actor, workspace=workspace, reminder_id=reminder_id)
+    reminder = _reminder_to_change(actor=actor, workspace=workspace, reminder_id=reminder_id)
     if not reminder.is_open:
         raise DomainError(_("This reminder is already closed."))
     reminder.at = _clean_at(at)
@@ -134,7 +136,7 @@ def reminder_move(*, actor: User, workspace: Workspace, reminder_id: int, at: da
 @transaction.atomic
 def reminder_done(*, actor: User, workspace: Workspace, reminder_id: int) -> Reminder:
     """Mark a reminder done (a no-op if it already is); a pending one no longer fires."""
-    reminder = _locked_reminder(actor=actor, workspace=workspace, reminder_id=reminder_id)
+    reminder = _reminder_to_change(actor=actor, workspace=workspace, reminder_id=reminder_id)
     if reminder.cancelled_at is not None:
         raise DomainError(_("This reminder was cancelled."))
     if reminder.done_at is None:
@@ -146,7 +148,7 @@ def reminder_done(*, actor: User, workspace: Workspace, reminder_id: int) -> Rem
 @transaction.atomic
 def reminder_cancel(*, actor: User, workspace: Workspace, reminder_id: int) -> None:
     """Cancel a reminder: it leaves the agenda and the feed and never fires."""
-    reminder = _locked_reminder(actor=actor, workspace=workspace, reminder_id=reminder_id)
+    reminder = _reminder_to_change(actor=actor, workspace=workspace, reminder_id=reminder_id)
     if reminder.cancelled_at is None:
         reminder.cancelled_at = timezone.now()
         reminder.save(update_fields=["cancelled_at", "updated_at"])

@@ -27,6 +27,7 @@ from pult.calendars.models import (
 from pult.calendars.russia import STANDARD_DAY, russian_days
 from pult.calendars.worktime import MIDNIGHT
 from pult.core.exceptions import DomainError, NotFound
+from pult.core.locking import locked
 
 MAX_PERIODS_A_DAY = 12
 
@@ -92,17 +93,13 @@ def periods_to_json(periods: Iterable[tuple[time, time]]) -> list[list[str]]:
     ]
 
 
-def _locked_calendar(*, actor: User | None, workspace: Workspace, calendar_id: int) -> Calendar:
+def _calendar_to_change(*, actor: User | None, workspace: Workspace, calendar_id: int) -> Calendar:
     """The calendar, locked. NotFound outside the workspace and, as elsewhere, for an
     actor without the permission: what one may not manage one does not find."""
     if actor is not None and not policies.can_manage_calendars(actor, workspace):
         raise NotFound(_("Page not found."))
-    calendar = (
-        Calendar.objects.select_for_update().filter(workspace=workspace, pk=calendar_id).first()
-    )
-    if calendar is None:
-        raise NotFound(_("Page not found."))
-    return calendar
+    calendars = Calendar.objects.filter(workspace=workspace)
+    return locked(calendars, calendar_id, not_found=_("Page not found."))
 
 
 # --- Default calendar ----------------------------------------------------------------
@@ -169,7 +166,7 @@ def calendar_period_set(
     periods: Iterable[Sequence[time | str]],
 ) -> list[WorkingPeriod]:
     """Replace the working periods of one weekday (none = a day off)."""
-    calendar = _locked_calendar(actor=actor, workspace=workspace, calendar_id=calendar_id)
+    calendar = _calendar_to_change(actor=actor, workspace=workspace, calendar_id=calendar_id)
     if weekday not in range(7):
         message = _("Choose a day of the week.")
         raise DomainError(message, field_errors={"weekday": [message]})
@@ -202,7 +199,7 @@ def calendar_exception_set(
 ) -> CalendarException:
     """Make one date a day off, a working day or a shortened day, replacing what that
     date had; working and shortened days carry their own hours."""
-    calendar = _locked_calendar(actor=actor, workspace=workspace, calendar_id=calendar_id)
+    calendar = _calendar_to_change(actor=actor, workspace=workspace, calendar_id=calendar_id)
     if isinstance(day, datetime) or not isinstance(day, date):
         message = _("Enter a date.")
         raise DomainError(message, field_errors={"date": [message]})
@@ -241,7 +238,7 @@ def calendar_exception_clear(
     *, actor: User | None, workspace: Workspace, calendar_id: int, day: date
 ) -> None:
     """Return a date to the weekly hours; clearing a date without an exception is a no-op."""
-    calendar = _locked_calendar(actor=actor, workspace=workspace, calendar_id=calendar_id)
+    calendar = _calendar_to_change(actor=actor, workspace=workspace, calendar_id=calendar_id)
     deleted, _rows = CalendarException.objects.filter(
         workspace=workspace, calendar=calendar, date=day
     ).delete()
@@ -261,7 +258,7 @@ def calendar_holidays_load(
 ) -> int:
     """Add a year's Russian public holidays, shortened days and transfers; dates the
     calendar already has (edited by hand) are kept. Returns how many were added."""
-    calendar = _locked_calendar(actor=actor, workspace=workspace, calendar_id=calendar_id)
+    calendar = _calendar_to_change(actor=actor, workspace=workspace, calendar_id=calendar_id)
     if not 2000 <= year <= 2100:
         message = _("Choose a year between 2000 and 2100.")
         raise DomainError(message, field_errors={"year": [message]})

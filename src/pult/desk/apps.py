@@ -19,6 +19,8 @@ class DeskConfig(AppConfig):
         from pult.work.hooks import register_item_watcher
         from pult.work.pages import register_item_facts
 
-        register_item_watcher("desk.dates", sla.dates_before, sla.dates_after)
+        register_item_watcher(
+            "desk.dates", sla.dates_before, sla.dates_after, settle=sla.dates_settle
+        )
         listen(listeners.event_recorded)
         register_item_facts(views.queue_place)

@@ -19,7 +19,9 @@ DUE_SOON = timedelta(hours=2)
 
 def rule_for(item: Item) -> SlaRule | None:
     """The first rule of the type whose condition the item meets (or that has none)."""
-    for rule in item.item_type.sla_rules.all():
+    from pult.work.pipeline_cache import pipeline_of
+
+    for rule in pipeline_of(item.item_type).sla_rules:
         if not rule.condition_field or str(item.values.get(rule.condition_field, "")) == (
             rule.condition_value
         ):
@@ -27,9 +29,10 @@ def rule_for(item: Item) -> SlaRule | None:
     return None
 
 
-def apply_dates(item: Item) -> None:
+def apply_dates(item: Item, *, save: bool = True) -> None:
     """Set start_at/due_at from the regulations. Working time spent paused (waiting on
-    the requester) moves both dates by the same working time."""
+    the requester) moves both dates by the same working time. With `save=False` the
+    caller saves them (with the rest of its change) and schedules the checks."""
     if item.dates_fixed:
         return
     rule = rule_for(item)
@@ -56,6 +59,8 @@ def apply_dates(item: Item) -> None:
     due_at = add_working_time(schedule, item.submitted_at, finish_in)
     changed = due_at != item.due_at
     item.due_at = due_at
+    if not save:
+        return
     Item.objects.filter(pk=item.pk).update(start_at=item.start_at, due_at=item.due_at)
     if changed:
         schedule_deadline_checks(item)
@@ -123,10 +128,16 @@ def dates_before(item: Item) -> tuple[int, object]:
     return item.status_id, item.due_at
 
 
+def dates_settle(before: tuple[int, object], item: Item) -> None:
+    """A new status: the dates from the regulations, saved with the step."""
+    if before[0] != item.status_id:
+        apply_dates(item, save=False)
+
+
 def dates_after(before: tuple[int, object] | None, item: Item) -> None:
-    """A new item or a new status: the dates from the regulations (which schedule the
-    deadline checks of a new due date); a due date moved by hand: its checks."""
-    if before is None or before[0] != item.status_id:
+    """A new item: the dates from the regulations (which schedule the deadline checks of
+    its due date); a new status or a due date moved by hand: the checks of the new date."""
+    if before is None:
         apply_dates(item)
     elif item.due_at != before[1]:
         schedule_deadline_checks(item)

@@ -196,10 +196,7 @@ def events_dispatch_due(
     pending = EventDispatch.objects.filter(notified_at__isnull=True)
     if older_than is not None:
         pending = pending.filter(created_at__lte=timezone.now() - older_than)
-    due_ids = list(
-        pending.order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    due_ids = list(pending.order_by("created_at").values_list("pk", flat=True)[:limit])
     return sum(event_dispatch(event_id=event_id) for event_id in due_ids)
 
 

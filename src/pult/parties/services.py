@@ -187,6 +187,13 @@ def outlet_create(
     return outlet
 
 
+def _outlet_to_change(actor: User, workspace: Workspace, outlet_id: int) -> Outlet:
+    """The outlet with its brand, locked (the brand stays free), among those the actor
+    sees. The row lock serialises binding and unbinding of one outlet's people."""
+    visible = selectors.outlet_visible_to(actor, workspace).select_related("brand")
+    return locked(visible, outlet_id, not_found=_("Outlet not found."))
+
+
 @transaction.atomic
 def outlet_update(
     *,
@@ -202,9 +209,7 @@ def outlet_update(
 ) -> Outlet:
     """Change an outlet's brand, place, number or franchisee; the event lists what changed."""
     _require_manage(actor, workspace)
-    outlet = locked(
-        selectors.outlet_visible_to(actor, workspace), outlet_id, not_found=_("Outlet not found.")
-    )
+    outlet = _outlet_to_change(actor, workspace, outlet_id)
     values = _outlet_values(
         workspace,
         brand_id=brand_id,
@@ -233,13 +238,6 @@ def outlet_update(
         payload={"fields": changed},
     )
     return outlet
-
-
-def _outlet_to_change(actor: User, workspace: Workspace, outlet_id: int) -> Outlet:
-    """The outlet with its brand, locked (the brand stays free), among those the actor
-    sees. The row lock serialises binding and unbinding of one outlet's people."""
-    visible = selectors.outlet_visible_to(actor, workspace).select_related("brand")
-    return locked(visible, outlet_id, not_found=_("Outlet not found."))
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from pult.access.models import Role
 from pult.core.exceptions import DomainError
+from pult.pipelines import effect_writers
 from pult.pipelines.files import RELATIONS
 from pult.pipelines.writers import Errors, check_key, check_name, check_position
 from pult.work import computed
@@ -75,7 +76,9 @@ def field_write(
 
     Items keep their values by key in JSON, so once some item holds a value in a field,
     its key and kind stay as they are (a rename would orphan the values, a new kind
-    would misread them). A rename follows into the skill field and SLA conditions.
+    would misread them). A rename follows into the skill field, SLA conditions and the
+    steps that set the field; a change that would refuse the value a step sets it to
+    (its kind, choices, computation) is refused.
     A computed field (a name of `pult.work.computed`) is never typed in: its policy rules
     that would make it editable or required become read-only in the same write.
     """
@@ -134,6 +137,15 @@ def field_write(
             "key" if key != old_key else "kind",
             _("Items already hold values in this field; its key and kind stay as they are."),
         )
+    if field.pk is not None:
+        probe = FieldDef(kind=kind, choices=parsed, computed=computed_name)
+        if steps := effect_writers.steps_refused_by(item_type, old_key, probe):
+            at_fault = "kind" if kind != field.kind else "choices"
+            errors.add(
+                "computed" if computed_name and not field.computed else at_fault,
+                _("Steps set this field to a value it would no longer take: %(steps)s.")
+                % {"steps": ", ".join(steps)},
+            )
     errors.raise_if_any()
     field.item_type = item_type
     field.key, field.kind, field.choices = key, kind, parsed
@@ -153,6 +165,7 @@ def field_write(
             item_type.skill_field = key
             item_type.save(update_fields=["skill_field"])
         item_type.sla_rules.filter(condition_field=old_key).update(condition_field=key)
+        effect_writers.field_key_follow(item_type, old_key, key)
     return field
 
 
@@ -160,13 +173,19 @@ def field_remove(item_type: ItemType, field: FieldDef) -> None:
     """Delete a field with its policy rules (they say how to show this very field and
     mean nothing without it). Items keep their stored values, so a field re-created
     under the same key shows them again. A field the skill match or an SLA rule reads
-    is kept: deleting it would silently change who gets items and their due dates."""
+    is kept: deleting it would silently change who gets items and their due dates; so
+    is a field a step sets (`effect_writers`)."""
     if item_type.skill_field == field.key:
         raise DomainError(
             _("Automatic assignment matches skills by this field; choose another one first.")
         )
     if item_type.sla_rules.filter(condition_field=field.key).exists():
         raise DomainError(_("A regulation (SLA rule) depends on this field; change it first."))
+    if steps := effect_writers.steps_setting(item_type, field.key):
+        raise DomainError(
+            _("Steps set “%(name)s”: %(steps)s. Change them first.")
+            % {"name": field.name, "steps": ", ".join(steps)}
+        )
     field.delete()  # its FieldRule rows go by ON DELETE CASCADE
 
 

@@ -1,8 +1,8 @@
 """Pipeline files as data: parsing an upload, checking its shape (types, keys, the
 palette, the icon list, the permission catalogue, duplicates) and then what it refers to
-(statuses, stages, fields, roles, departments, guards, computations, and the sections'
-own checks) — everything `io.item_type_import` checks before it writes. The palette,
-icons and relations are the editor's choices too.
+(statuses, stages, fields, roles, departments, guards, step effects, computations, and
+the sections' own checks) — everything `io.item_type_import` checks before it writes.
+The palette, icons and relations are the editor's choices too.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from pult.access.models import Role
 from pult.accounts.models import Department
 from pult.core.exceptions import DomainError
 from pult.pipelines import sections
-from pult.work import computed, guards
+from pult.pipelines.effect_writers import SET_FIELD
+from pult.work import computed, effects, guards
 from pult.work.models import FieldKind, FieldMode, StatusCategory
 
 if TYPE_CHECKING:
@@ -173,6 +174,15 @@ def shape_errors(data: Mapping[str, Any]) -> list[str]:
             errors.append(_("step “%(v)s”: conditions must be a list") % {"v": t["key"]})
         if not isinstance(t.get("requires_stages", []), list):
             errors.append(_("step “%(v)s”: required stages must be a list") % {"v": t["key"]})
+        step_effects = t.get("effects", [])
+        if not isinstance(step_effects, list) or not all(
+            isinstance(e, dict) and isinstance(e.get("name"), str) for e in step_effects
+        ):
+            errors.append(_("step “%(v)s”: effects must be a list of objects") % {"v": t["key"]})
+        elif any(not isinstance(e.get("params", {}), dict) for e in step_effects):
+            errors.append(
+                _("step “%(v)s”: an effect's parameters must be an object") % {"v": t["key"]}
+            )
     for f in _list_of_dicts(data, "fields", []):
         choices = f.get("choices", [])
         if not isinstance(choices, list) or not all(
@@ -215,8 +225,8 @@ def departments_by_name(workspace: Workspace) -> dict[str, Department]:
 
 def file_problems(workspace: Workspace, data: Mapping[str, Any]) -> list[str]:
     """What a file of the right shape (`files.shape_errors`) refers to that is not there:
-    statuses, stages, fields, roles, departments, guards, computations; and what its
-    sections say."""
+    statuses, stages, fields, roles, departments, guards, step effects, computations; and
+    what its sections say."""
     errors = []
     for key in ("key", "prefix", "statuses"):
         if not data.get(key):
@@ -250,6 +260,12 @@ def file_problems(workspace: Workspace, data: Mapping[str, Any]) -> list[str]:
         for key in t.get("requires_stages", []):
             if key not in stage_keys:
                 errors.append(_("unknown stage “%(v)s”") % {"v": key})
+        for e in t.get("effects", []):
+            params = e.get("params") or {}
+            if e["name"] not in effects.names():
+                errors.append(_("unknown effect “%(v)s”") % {"v": e["name"]})
+            elif e["name"] == SET_FIELD and params.get("key") not in field_keys:
+                errors.append(_("unknown field “%(v)s”") % {"v": params.get("key")})
     for f in data.get("fields", []):
         if f.get("kind", "text") not in FieldKind.values:
             errors.append(_("unknown field kind “%(v)s”") % {"v": f.get("kind")})

@@ -4,6 +4,7 @@ or an API call is refused the same way."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -13,8 +14,10 @@ from pult.access.catalogue import permission_groups
 from pult.access.models import Role
 from pult.accounts.models import Department
 from pult.core.forms import Form
+from pult.pipelines.effect_writers import SET_FIELD, EffectRows, settable, simple_names
 from pult.pipelines.files import ICONS, PALETTE
 from pult.work import computed, guards
+from pult.work import effects as step_effects
 from pult.work.models import FieldDef, FieldKind, Stage, Status, StatusCategory
 
 _KEY_HELP = _("Latin letters, digits, “-” and “_”; used in files and addresses.")
@@ -164,12 +167,48 @@ class TransitionForm(Form):
         help_text=_("The step is refused, naming each stage, until they are signed off."),
     )
     needs_comment = forms.BooleanField(label=_("A comment is required"), required=False)
+    effects = forms.MultipleChoiceField(
+        label=_("Effects"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("What taking the step does besides moving the item, whoever takes it."),
+    )
+    set_field_key = forms.ChoiceField(
+        label=_("Set a field"),
+        required=False,
+        help_text=_("Taking the step gives this field the value below."),
+    )
+    set_field_value = forms.CharField(
+        label=_("The field's new value"),
+        max_length=300,
+        required=False,
+        help_text=_("Empty clears the field. A choice field takes the value, not its label."),
+    )
     position = _position_field()
 
     def __init__(
-        self, *args: Any, statuses: list[Status], stages: list[Stage], **kwargs: Any
+        self,
+        *args: Any,
+        statuses: list[Status],
+        stages: list[Stage],
+        fields: Sequence[FieldDef] = (),
+        current_effects: EffectRows = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.current_effects = list(current_effects)
+        # An effect no app registers any more stays listed, ticked, until it is unticked
+        # (the writer refuses to keep it).
+        offered = simple_names()
+        offered += sorted(
+            {n for n, _p in self.current_effects if n not in offered and n != SET_FIELD}
+        )
+        _choices(self, "effects", [(name, step_effects.label(name)) for name in offered])
+        _choices(
+            self,
+            "set_field_key",
+            [("", _("— none —")), *((f.key, f.name) for f in fields if settable(f))],
+        )
         choices = [(s.pk, s.name) for s in statuses]
         from_field = self.fields["from_status"]
         to_field = self.fields["to_status"]
@@ -186,6 +225,33 @@ class TransitionForm(Form):
         _choices(self, "requires_stages", [(st.key, st.name) for st in stages])
         if not stages:
             del self.fields["requires_stages"]
+
+    def clean(self) -> dict[str, Any]:
+        """`effect_rows`: the step's effects as the form leaves them, in the order they
+        run. Those it shows keep their places (a ticked one, the first set_field); those
+        it does not (a file's second set_field) stay as they are; newly ticked ones go
+        last, the new set_field after them."""
+        data = super().clean() or {}
+        ticked = list(data.get("effects") or [])
+        key = data.get("set_field_key") or ""
+        set_field = (SET_FIELD, {"key": key, "value": data.get("set_field_value", "")})
+        rows: list[tuple[str, Mapping[str, Any]]] = []
+        first_set_field = True
+        for name, params in self.current_effects:
+            if name == SET_FIELD:
+                if first_set_field and key:
+                    rows.append(set_field)
+                elif not first_set_field:
+                    rows.append((name, params))
+                first_set_field = False
+            elif name in ticked:
+                rows.append((name, params))
+                ticked.remove(name)
+        rows += [(name, {}) for name in ticked]
+        if key and first_set_field:
+            rows.append(set_field)
+        data["effect_rows"] = rows
+        return data
 
 
 class FieldDefForm(Form):

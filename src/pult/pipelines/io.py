@@ -270,6 +270,7 @@ def _transitions_write(
                 required_stage_keys=list(t.get("requires_stages") or []),
                 needs_comment=bool(t.get("needs_comment")),
                 position=position,
+                effects=[(e["name"], e.get("params") or {}) for e in t.get("effects", [])],
             )
 
 
@@ -300,14 +301,20 @@ def _rules_write(
             )
 
 
+def _effects(transition: Transition) -> list[dict[str, Any]]:
+    """A step's effects as the file names them, in the order they run."""
+    return [{"name": e.name, "params": e.params or {}} for e in transition.effects.all()]
+
+
 def _role_names(field: FieldDef) -> list[str]:
     """The roles whose people a person field offers, by name (ids differ elsewhere)."""
     return sorted(r.name for r in field.roles.all())
 
 
 def item_type_export(item_type: ItemType) -> dict[str, Any]:
-    """The importable form of a work-item type: statuses, stages, steps, fields, the field
-    policy, SLA, and the sections of other apps (e.g. who sees whose comments)."""
+    """The importable form of a work-item type: statuses, stages, steps (with their
+    effects), fields, the field policy, SLA, and the sections of other apps (e.g. who
+    sees whose comments)."""
 
     def names(obj: Any, key: str = "name") -> dict[str, str]:
         return {"en": getattr(obj, f"{key}_en"), "ru": getattr(obj, f"{key}_ru")}
@@ -355,8 +362,13 @@ def item_type_export(item_type: ItemType) -> dict[str, Any]:
                 "guards": t.guards,
                 "requires_stages": t.requires_stages,
                 "needs_comment": t.needs_comment,
+                # Only a step that has effects names them: files of steps without any
+                # stay as they were before steps had effects.
+                **({"effects": _effects(t)} if t.effects.all() else {}),
             }
-            for t in item_type.transitions.select_related("from_status", "to_status")
+            for t in item_type.transitions.select_related(
+                "from_status", "to_status"
+            ).prefetch_related("effects")
         ],
         "fields": [
             {

@@ -22,6 +22,7 @@ from pult.core.exceptions import DomainError, NotFound
 from pult.core.http import WorkspaceRequest
 from pult.core.views import apply_domain_error, workspace_required
 from pult.pipelines import services
+from pult.pipelines.effect_writers import SET_FIELD
 from pult.pipelines.field_writers import choices_text
 from pult.pipelines.forms import FieldDefForm, StageForm, StatusForm, TransitionForm
 from pult.pipelines.sections import RowPages
@@ -194,6 +195,9 @@ STAGE = RowPages(
 
 
 def _transition_form(data: Any, item_type: ItemType, transition: Any) -> forms.Form:
+    current = [(e.name, e.params or {}) for e in transition.effects.all()] if transition else []
+    set_field = next((params for name, params in current if name == SET_FIELD), {})
+    value = set_field.get("value")
     initial: dict[str, Any] = (
         {
             "key": transition.key,
@@ -207,6 +211,9 @@ def _transition_form(data: Any, item_type: ItemType, transition: Any) -> forms.F
             "guards": list(transition.guards or []),
             "requires_stages": list(transition.requires_stages or []),
             "needs_comment": transition.needs_comment,
+            "effects": [name for name, _params in current if name != SET_FIELD],
+            "set_field_key": set_field.get("key", ""),
+            "set_field_value": "" if value is None else str(value),
             "position": transition.position,
         }
         if transition
@@ -216,6 +223,8 @@ def _transition_form(data: Any, item_type: ItemType, transition: Any) -> forms.F
         data,
         statuses=list(item_type.statuses.all()),
         stages=list(item_type.stages.all()),
+        fields=list(item_type.fields.all()),
+        current_effects=current,
         initial=initial,
     )
 
@@ -234,6 +243,7 @@ def _transition_kwargs(data: dict[str, Any]) -> dict[str, Any]:
         "required_stage_keys": data.get("requires_stages", []),
         "needs_comment": data["needs_comment"],
         "position": data["position"],
+        "effects": data["effect_rows"],
     }
 
 

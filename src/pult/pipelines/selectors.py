@@ -124,7 +124,9 @@ def stage_required_field_ids(stage: Stage) -> set[int]:
 
 
 def transition_rows(item_type: ItemType) -> list[Transition]:
-    return list(item_type.transitions.select_related("from_status", "to_status"))
+    return list(
+        item_type.transitions.select_related("from_status", "to_status").prefetch_related("effects")
+    )
 
 
 def permission_labels() -> dict[str, str]:

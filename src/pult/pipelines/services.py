@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from pult.activity.services import event_record
 from pult.core.exceptions import Forbidden, NotFound
+from pult.core.locking import locked
 from pult.pipelines import field_writers, writers
 from pult.pipelines.io import item_type_import
 from pult.work import policies
@@ -43,14 +44,10 @@ def _require_configurer(actor: User, workspace: Workspace) -> None:
         raise Forbidden(_("You may not edit pipelines."))
 
 
-def _locked_type(actor: User, workspace: Workspace, item_type_id: int) -> ItemType:
+def _type_to_change(actor: User, workspace: Workspace, item_type_id: int) -> ItemType:
+    """The workspace's item type, locked (the module docstring says why), for a configurer."""
     _require_configurer(actor, workspace)
-    item_type = (
-        ItemType.objects.select_for_update().filter(workspace=workspace, pk=item_type_id).first()
-    )
-    if item_type is None:
-        raise NotFound(_("Not found."))
-    return item_type
+    return locked(ItemType.objects.filter(workspace=workspace), item_type_id)
 
 
 def _changed(actor: User, workspace: Workspace, item_type: ItemType, change: str, key: str) -> None:
@@ -106,7 +103,7 @@ def item_type_settings_save(
     """Rename a type, change its number prefix and filing options; `initial_status_id`
     moves the "initial" mark (the one way to change it, so there is always exactly one);
     `sequential_stages` (None: unchanged) makes its stages signed in their order."""
-    item_type = _locked_type(actor, workspace, item_type_id)
+    item_type = _type_to_change(actor, workspace, item_type_id)
     errors = writers.Errors()
     initial = None
     if initial_status_id is not None:
@@ -152,7 +149,7 @@ def status_save(
 ) -> Status:
     """Create or change a status (`writers.status_write`). Exactly one status is the
     initial one: the mark moves in the type's settings, never here."""
-    item_type = _locked_type(actor, workspace, item_type_id)
+    item_type = _type_to_change(actor, workspace, item_type_id)
     status = _own(item_type.statuses, status_id, Status(item_type=item_type))
     errors = writers.Errors()
     other_initial = item_type.statuses.filter(is_initial=True).exclude(pk=status.pk).first()
@@ -195,7 +192,7 @@ def status_save(
 def status_delete(*, actor: User, workspace: Workspace, status_id: int) -> None:
     """Delete a status (`writers.status_remove`)."""
     status: Status = _type_of(actor, workspace, Status, status_id)
-    item_type = _locked_type(actor, workspace, status.item_type_id)
+    item_type = _type_to_change(actor, workspace, status.item_type_id)
     writers.status_remove(item_type, status)
     _changed(actor, workspace, item_type, "status_deleted", status.key)
 
@@ -219,7 +216,7 @@ def stage_save(
     required_field_ids: Sequence[int] | None = None,
 ) -> Stage:
     """Create or change a stage (`writers.stage_write`)."""
-    item_type = _locked_type(actor, workspace, item_type_id)
+    item_type = _type_to_change(actor, workspace, item_type_id)
     stage = writers.stage_write(
         item_type,
         _own(item_type.stages, stage_id, Stage(item_type=item_type)),
@@ -239,7 +236,7 @@ def stage_save(
 def stage_delete(*, actor: User, workspace: Workspace, stage_id: int) -> None:
     """Delete a stage (`writers.stage_remove`)."""
     stage: Stage = _type_of(actor, workspace, Stage, stage_id)
-    item_type = _locked_type(actor, workspace, stage.item_type_id)
+    item_type = _type_to_change(actor, workspace, stage.item_type_id)
     writers.stage_remove(item_type, stage)
     _changed(actor, workspace, item_type, "stage_deleted", stage.key)
 
@@ -266,9 +263,11 @@ def transition_save(
     required_stage_keys: Sequence[str] = (),
     needs_comment: bool = False,
     position: int = 0,
+    effects: Sequence[tuple[str, Mapping[str, Any]]] | None = None,
 ) -> Transition:
-    """Create or change a step (`writers.transition_write`)."""
-    item_type = _locked_type(actor, workspace, item_type_id)
+    """Create or change a step and, when `effects` is given, its effects
+    (`writers.transition_write`)."""
+    item_type = _type_to_change(actor, workspace, item_type_id)
     transition = writers.transition_write(
         item_type,
         _own(item_type.transitions, transition_id, Transition(item_type=item_type)),
@@ -284,6 +283,7 @@ def transition_save(
         required_stage_keys=required_stage_keys,
         needs_comment=needs_comment,
         position=position,
+        effects=effects,
     )
     _changed(actor, workspace, item_type, "transition_saved", transition.key)
     return transition
@@ -293,7 +293,7 @@ def transition_save(
 def transition_delete(*, actor: User, workspace: Workspace, transition_id: int) -> None:
     """Delete a step (`writers.transition_remove`)."""
     transition: Transition = _type_of(actor, workspace, Transition, transition_id)
-    item_type = _locked_type(actor, workspace, transition.item_type_id)
+    item_type = _type_to_change(actor, workspace, transition.item_type_id)
     writers.transition_remove(item_type, transition)
     _changed(actor, workspace, item_type, "transition_deleted", transition.key)
 
@@ -321,7 +321,7 @@ def field_save(
     role_ids: Sequence[int] | None = None,
 ) -> FieldDef:
     """Create or change a custom field (`field_writers.field_write`)."""
-    item_type = _locked_type(actor, workspace, item_type_id)
+    item_type = _type_to_change(actor, workspace, item_type_id)
     field = field_writers.field_write(
         item_type,
         _own(item_type.fields, field_id, FieldDef(item_type=item_type)),
@@ -345,7 +345,7 @@ def field_save(
 def field_delete(*, actor: User, workspace: Workspace, field_id: int) -> None:
     """Delete a field with its policy rules (`field_writers.field_remove`)."""
     field: FieldDef = _type_of(actor, workspace, FieldDef, field_id)
-    item_type = _locked_type(actor, workspace, field.item_type_id)
+    item_type = _type_to_change(actor, workspace, field.item_type_id)
     field_writers.field_remove(item_type, field)
     _changed(actor, workspace, item_type, "field_deleted", field.key)
 
@@ -366,7 +366,7 @@ def field_rule_set(
 ) -> None:
     """Set the field policy of one subject and one scope, cell by cell
     (`field_writers.field_rules_write`)."""
-    item_type = _locked_type(actor, workspace, item_type_id)
+    item_type = _type_to_change(actor, workspace, item_type_id)
     role = field_writers.field_rules_write(
         item_type, role_id=role_id, relation=relation, stage_id=stage_id, cells=cells
     )

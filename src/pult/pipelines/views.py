@@ -21,12 +21,14 @@ from pult.core.exceptions import DomainError, NotFound
 from pult.core.http import WorkspaceRequest, actor_of
 from pult.core.views import apply_domain_error, workspace_required
 from pult.pipelines import sections, selectors, services
+from pult.pipelines.effect_writers import SET_FIELD
 from pult.pipelines.field_writers import WRITABLE
 from pult.pipelines.files import pipeline_file_parse
 from pult.pipelines.forms import ItemTypeSettingsForm, PipelineImportForm
 from pult.pipelines.io import item_type_export
-from pult.work import policies
-from pult.work.models import FieldDef, FieldMode, ItemType, Stage, Status
+from pult.work import effects, policies
+from pult.work.models import FieldDef, FieldMode, ItemType, Stage, Status, Transition
+from pult.work.values import display_value
 
 
 def configurer(request: WorkspaceRequest) -> User:
@@ -189,6 +191,7 @@ def pipeline_detail(request: WorkspaceRequest, type_id: int) -> HttpResponse:
                 t,
                 permission_labels.get(t.permission, t.permission),
                 [stage_names.get(k, k) for k in t.requires_stages or []],
+                _effect_texts(item_type, t, fields),
             )
             for t in selectors.transition_rows(item_type)
         ],
@@ -209,6 +212,24 @@ def pipeline_detail(request: WorkspaceRequest, type_id: int) -> HttpResponse:
     return render(
         request, "pipelines/pipeline_detail.html", context, status=400 if form.errors else 200
     )
+
+
+def _effect_texts(item_type: ItemType, step: Transition, fields: list[FieldDef]) -> list[str]:
+    """What the step does besides moving the item, by the effects' names for people: the
+    type's take step's implicit assignment, then the step's own effects in order."""
+    texts = []
+    if step.key == item_type.take_transition:
+        texts.append(
+            _("%(effect)s (when taken from the queue)") % {"effect": effects.label("assign_actor")}
+        )
+    by_key = {f.key: f for f in fields}
+    for row in step.effects.all():
+        text = effects.label(row.name)
+        params = row.params or {}
+        if row.name == SET_FIELD and (field := by_key.get(params.get("key", ""))):
+            text = f"{text}: {field.name} = {display_value(field, params.get('value'))}"
+        texts.append(text)
+    return texts
 
 
 def _policy_scope(stages: list[Stage], value: str) -> Stage | None:

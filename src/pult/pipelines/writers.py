@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from pult.access.catalogue import all_codes
 from pult.accounts.models import Department
 from pult.core.exceptions import DomainError
+from pult.pipelines.effect_writers import EffectRows, effects_check, effects_write
 from pult.pipelines.files import ICONS, KEY_PATTERN, PALETTE
 from pult.pipelines.selectors import stage_required_field_ids
 from pult.work import guards
@@ -394,11 +395,13 @@ def transition_write(
     required_stage_keys: Sequence[str] = (),
     needs_comment: bool = False,
     position: int = 0,
+    effects: EffectRows | None = None,
 ) -> Transition:
     """Create (`transition` without a pk) or change a step: from a status (None = any) to
     a status, who may take it (permission holders, the requester, an assignee; managers
-    always), named guards and the stages that must be signed off first (kept in the
-    stages' order)."""
+    always), named guards, the stages that must be signed off first (kept in the
+    stages' order) and, when `effects` is given, what it does besides moving the item
+    (`effect_writers`: (name, parameters) in the order they run; None leaves them)."""
     errors = errors or Errors()
     key = key.strip()
     check_key(errors, key)
@@ -429,6 +432,7 @@ def transition_write(
             _("Unknown stage: %(names)s.") % {"names": ", ".join(unknown)},
         )
     check_position(errors, position)
+    effect_rows = effects_check(errors, item_type, effects) if effects is not None else None
     errors.raise_if_any()
     transition.item_type = item_type
     transition.key = key
@@ -441,6 +445,8 @@ def transition_write(
     transition.requires_stages = [k for k in stage_keys if k in set(required_stage_keys)]
     transition.needs_comment, transition.position = needs_comment, position
     transition.save()
+    if effect_rows is not None:
+        effects_write(transition, effect_rows)
     return transition
 
 

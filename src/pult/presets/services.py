@@ -101,15 +101,20 @@ def preset_words_load(*, workspace: Workspace, data: dict[str, Any], named: bool
 
 
 def message_visibility_load(*, workspace: Workspace, data: dict[str, Any]) -> None:
-    """The preset's `message_visibility` section as chat.MessageVisibilityRule rows: per
-    item type and viewer role, whose messages they see (all / own / own_and_roles)."""
-    from pult.chat.models import MessageVisibilityRule
+    """The preset's `message_visibility` section (per item type and viewer role, whose
+    messages they see: all / own / own_and_roles), checked and written by chat's one
+    writer of those rules, as a pipeline file's are."""
+    from pult.chat.rule_services import message_visibility_errors, message_visibility_replace
+    from pult.pipelines.files import file_refusal
     from pult.work.models import ItemType
 
-    roles = {r.name: r for r in Role.objects.filter(workspace=workspace)}
-    types = {t.key: t for t in ItemType.objects.filter(workspace=workspace)}
+    by_type: dict[str, list[dict[str, Any]]] = {}
     for rule in data.get("message_visibility", []):
-        created = MessageVisibilityRule.objects.create(
-            item_type=types[rule["item_type"]], viewer_role=roles[rule["role"]], sees=rule["sees"]
-        )
-        created.author_roles.set([roles[r] for r in rule.get("author_roles", [])])
+        by_type.setdefault(rule["item_type"], []).append(rule)
+    role_names = set(Role.objects.filter(workspace=workspace).values_list("name", flat=True))
+    # The writer wants the item-type rows locked; the workspace is new, so nobody waits.
+    types = {t.key: t for t in ItemType.objects.select_for_update().filter(workspace=workspace)}
+    for key, rows in by_type.items():
+        if problems := message_visibility_errors(rows, role_names):
+            raise file_refusal(problems)
+        message_visibility_replace(item_type=types[key], rows=rows)

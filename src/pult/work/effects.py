@@ -8,8 +8,10 @@ parameters, in order), plus one the type declares by naming its take step
 (`ItemType.take_transition`): taking an item that waits in the queue assigns whoever
 takes it. An app adds an effect with the decorator and a pipeline names it:
 
-    @effects.effect("award_bid")
+    @effects.effect("award_bid", label=gettext_lazy("Award the bid"))
     def award_bid(item, transition, actor, params): ...
+
+The label is what the pipeline editor shows for the name (`label`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from pult.activity.services import event_record
 
@@ -29,6 +33,7 @@ if TYPE_CHECKING:
 Effect = Callable[["Item", "Transition", "User", Mapping[str, Any]], None]
 
 _effects: dict[str, Effect] = {}
+_labels: dict[str, str | Promise] = {}
 
 
 @dataclass(frozen=True)
@@ -39,9 +44,11 @@ class Planned:
     params: Mapping[str, Any] = field(default_factory=dict)
 
 
-def effect(name: str) -> Callable[[Effect], Effect]:
+def effect(name: str, label: str | Promise = "") -> Callable[[Effect], Effect]:
     def register(fn: Effect) -> Effect:
         _effects[name] = fn
+        if label:
+            _labels[name] = label
         return fn
 
     return register
@@ -49,6 +56,12 @@ def effect(name: str) -> Callable[[Effect], Effect]:
 
 def names() -> list[str]:
     return sorted(_effects)
+
+
+def label(name: str) -> str:
+    """The effect's name for people, in the active language (its key when its app gave
+    it no label, or no app registers it any more)."""
+    return str(_labels.get(name, name))
 
 
 def effects_of(item: Item, transition: Transition) -> list[Planned]:
@@ -73,7 +86,7 @@ def apply(item: Item, transition: Transition, actor: User) -> None:
             run(item, transition, actor, planned.params)
 
 
-@effect("assign_actor")
+@effect("assign_actor", label=gettext_lazy("Assign whoever takes the step"))
 def assign_actor(
     item: Item, transition: Transition, actor: User, params: Mapping[str, Any]
 ) -> None:
@@ -84,13 +97,13 @@ def assign_actor(
     event_record(actor=actor, workspace=item.workspace, verb="work.taken", target=item)
 
 
-@effect("unassign")
+@effect("unassign", label=gettext_lazy("Unassign everyone"))
 def unassign(item: Item, transition: Transition, actor: User, params: Mapping[str, Any]) -> None:
     """The item goes back to nobody (a step that returns it to the queue)."""
     item.assignees.clear()
 
 
-@effect("set_field")
+@effect("set_field", label=gettext_lazy("Set a field"))
 def set_field(item: Item, transition: Transition, actor: User, params: Mapping[str, Any]) -> None:
     """Set a field of the item to a fixed value ({"key": …, "value": …}); saved with the
     step's own save of the item."""
@@ -103,7 +116,7 @@ def set_field(item: Item, transition: Transition, actor: User, params: Mapping[s
         item.values[key] = params["value"]
 
 
-@effect("start_clock")
+@effect("start_clock", label=gettext_lazy("Start the work clock"))
 def start_clock(item: Item, transition: Transition, actor: User, params: Mapping[str, Any]) -> None:
     """The work starts now (the start of the SLA's finish clock), if it had not."""
     item.started_at = item.started_at or timezone.now()

@@ -1,8 +1,10 @@
 """The engine's hook on item changes, inside the writer's transaction.
 
 An app whose rows must agree with the items at every commit registers a watcher:
-`before(item)` reads what it needs while the item row is locked, `after(state, item)`
-brings its rows in step once the change is written (`state` is None for a new item).
+`before(item)` reads what it needs while the item row is locked, `settle(state, item)`
+may set the item's own fields that follow from the change just before it is saved (one
+UPDATE, not two), `after(state, item)` brings the app's rows in step once the change
+is written (`state` is None for a new item).
 Watchers run in the order they registered (their apps' order in INSTALLED_APPS): the
 desk's dates (SLA, deadline checks) before the statistics rollup that counts them.
 Every writer of the engine changes items inside `item_changing(item)` or reports a new
@@ -30,21 +32,37 @@ class ItemWatcher:
     key: str
     before: Before
     after: After
+    settle: After | None = None
 
 
 _watchers: dict[str, ItemWatcher] = {}
 
 
-def register_item_watcher(key: str, before: Before, after: After) -> None:
-    _watchers[key] = ItemWatcher(key, before, after)
+def register_item_watcher(
+    key: str, before: Before, after: After, *, settle: After | None = None
+) -> None:
+    _watchers[key] = ItemWatcher(key, before, after, settle)
+
+
+@dataclass
+class Change:
+    """A change in progress; the writer calls `settle()` right before saving the item."""
+
+    item: Item
+    states: list[tuple[ItemWatcher, Any]]
+
+    def settle(self) -> None:
+        for watcher, state in self.states:
+            if watcher.settle is not None:
+                watcher.settle(state, self.item)
 
 
 @contextmanager
-def item_changing(item: Item) -> Iterator[None]:
+def item_changing(item: Item) -> Iterator[Change]:
     """Wrap a change of a locked item: the watchers see it before and after."""
-    states = [(watcher, watcher.before(item)) for watcher in _watchers.values()]
-    yield
-    for watcher, state in states:
+    change = Change(item, [(watcher, watcher.before(item)) for watcher in _watchers.values()])
+    yield change
+    for watcher, state in change.states:
         watcher.after(state, item)
 
 

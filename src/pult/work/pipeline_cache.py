@@ -24,6 +24,7 @@ from pult.work.models import (
     FieldDef,
     FieldRule,
     ItemType,
+    SlaRule,
     Stage,
     Status,
     StepEffect,
@@ -39,6 +40,7 @@ class Pipeline:
     stages: tuple[Stage, ...]  # in pipeline order
     transitions: tuple[Transition, ...]  # with `to_status`
     effects: dict[int, tuple[StepEffect, ...]]  # transition id → its effects, in order
+    sla_rules: tuple[SlaRule, ...]  # the regulations' dates, in order
 
     def transition(self, key: str, from_status_id: int) -> Transition | None:
         """The step `key` from this status; one from this very status wins over "any"."""
@@ -55,7 +57,7 @@ _lock = threading.Lock()
 
 
 def pipeline_of(item_type: ItemType) -> Pipeline:
-    """The pipeline as of the type row the caller read (six queries when it changed)."""
+    """The pipeline as of the type row the caller read (seven queries when it changed)."""
     copy = _copies.get(item_type.pk)
     if copy is not None and copy.version == item_type.pipeline_version:
         return copy
@@ -75,6 +77,7 @@ def pipeline_of(item_type: ItemType) -> Pipeline:
             .order_by("from_status_id", "pk")
         ),
         effects=_effects_of(item_type),
+        sla_rules=tuple(SlaRule.objects.filter(item_type=item_type).order_by("position", "pk")),
     )
     with _lock:
         _copies[item_type.pk] = copy
@@ -123,7 +126,7 @@ def _on_field_roles(sender: Any, instance: Model, **kwargs: Any) -> None:
 
 
 def connect_signals() -> None:
-    for model in (FieldDef, FieldRule, Stage, Status, Transition, StepEffect):
+    for model in (FieldDef, FieldRule, Stage, Status, Transition, StepEffect, SlaRule):
         post_save.connect(_on_change, sender=model, dispatch_uid=f"pipeline-{model.__name__}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"pipeline-del-{model.__name__}")
     m2m_changed.connect(

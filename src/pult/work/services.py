@@ -290,9 +290,10 @@ def work_item_step(
     if missing := guards.missing_for(item, transition, actor):
         raise TransitionBlocked(missing=missing)
     before = item.status
-    with hooks.item_changing(item):
+    with hooks.item_changing(item) as change:
         effects.apply(item, transition, actor)  # e.g. the take step assigns its actor
         _move(item, transition.to_status, now=timezone.now())
+        change.settle()  # e.g. the desk's dates for the new status, saved with it
         item.save()
     event_record(
         actor=actor,

@@ -20,7 +20,7 @@ from pult.accounts.vocabulary import words_for
 from pult.activity.selectors import timeline_for
 from pult.core.exceptions import DomainError, Forbidden, NotFound
 from pult.core.forms import Form
-from pult.core.http import WorkspaceRequest
+from pult.core.http import WorkspaceRequest, actor_of
 from pult.core.pagination import parse_cursor
 from pult.core.params import day_or_none, id_or_none
 from pult.core.text import text_problem
@@ -42,15 +42,10 @@ from pult.work.steps import available_steps, step_to
 from pult.work.values import choice_label
 
 
-def _user(request: WorkspaceRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _get_item(request: WorkspaceRequest, item_id: int) -> Item:
     try:
         return selectors.item_get(
-            actor=_user(request), workspace=request.workspace, item_id=item_id
+            actor=actor_of(request), workspace=request.workspace, item_id=item_id
         )
     except NotFound as error:
         raise Http404 from error
@@ -61,7 +56,9 @@ def _form_problems(form: Form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
-def _itemrefused(request: WorkspaceRequest, item_id: int, error: DomainError) -> HttpResponse:
+def _item_refused(request: WorkspaceRequest, item_id: int, error: DomainError) -> HttpResponse:
+    if isinstance(error, NotFound):  # not theirs to see: no page, no refusal
+        raise Http404
     return refused(request, error, lambda: item_detail(request, item_id))
 
 
@@ -77,7 +74,7 @@ def _filter_context(
 ) -> dict[str, Any]:
     from pult.parties.models import Brand, Outlet
 
-    actor = _user(request)
+    actor = actor_of(request)
     staff = policies.can_see_all_items(actor, request.workspace)
     query = request.GET.copy()
     query.pop("after", None)
@@ -118,7 +115,7 @@ def _filter_context(
 @section_required("items")
 def item_list(request: WorkspaceRequest) -> HttpResponse:
     """All visible items, filtered; as a list, a kanban board or a due-date calendar."""
-    actor = _user(request)
+    actor = actor_of(request)
     flt = parse_filter(request.GET)
     item_type = pages.item_type_of(request, flt)
     flt.item_type = item_type.pk
@@ -182,7 +179,7 @@ def item_export(request: WorkspaceRequest, fmt: str) -> HttpResponseBase:
     flt = parse_filter(request.GET)
     item_type = pages.item_type_of(request, flt)
     flt.item_type = item_type.pk
-    rows = selectors.item_export_rows(actor=_user(request), workspace=request.workspace, flt=flt)
+    rows = selectors.item_export_rows(actor=actor_of(request), workspace=request.workspace, flt=flt)
     fields = list(item_type.fields.all())
     words = words_for(request.workspace)
     if fmt == "csv":
@@ -199,7 +196,7 @@ def archive(request: WorkspaceRequest) -> HttpResponse:
     """The requester's finished work with its deliverables."""
     query = request.GET.get("q", "").strip()[:200]
     page = selectors.archive_page(
-        actor=_user(request),
+        actor=actor_of(request),
         workspace=request.workspace,
         cursor=parse_cursor(request.GET.get("after")),
         q=query,
@@ -210,7 +207,7 @@ def archive(request: WorkspaceRequest) -> HttpResponse:
 def _new_form(request: WorkspaceRequest, item_type: ItemType) -> forms.NewItemForm:
     from pult.parties.selectors import outlet_choices
 
-    actor = _user(request)
+    actor = actor_of(request)
     status = item_type.statuses.get(is_initial=True)
     definitions = list(item_type.fields.all())
     modes = policies.field_modes(
@@ -232,7 +229,7 @@ def _new_form(request: WorkspaceRequest, item_type: ItemType) -> forms.NewItemFo
 def item_new(request: WorkspaceRequest) -> HttpResponse:
     """File a request: the technical-task form of the pipeline, every required field
     checked by the service; a similar open request of the outlet is offered to join."""
-    actor = _user(request)
+    actor = actor_of(request)
     if not policies.can_submit_item(actor, request.workspace):
         raise Http404
     item_type = pages.item_type_of(request, parse_filter(request.GET))
@@ -295,7 +292,7 @@ def _file_with_references(
             message = f"{upload.name}: {error.message}"
             raise DomainError(message, field_errors={"references": [message]}) from error
         upload.seek(0)
-    actor = _user(request)
+    actor = actor_of(request)
     with transaction.atomic():
         item = services.work_item_submit(
             actor=actor,
@@ -317,7 +314,7 @@ def _join(request: WorkspaceRequest) -> HttpResponse:
         raise Http404
     try:
         item = services.work_item_join(
-            actor=_user(request), workspace=request.workspace, item_id=item_id
+            actor=actor_of(request), workspace=request.workspace, item_id=item_id
         )
     except DomainError as error:
         raise Http404 from error
@@ -329,33 +326,34 @@ def _join(request: WorkspaceRequest) -> HttpResponse:
 
 @workspace_required
 def item_detail(request: WorkspaceRequest, item_id: int) -> HttpResponse:
-    actor = _user(request)
+    actor = actor_of(request)
     item = _get_item(request, item_id)
     definitions: list[FieldDef] = list(item.item_type.fields.all())
     modes = policies.field_modes(
         actor=actor, item_type=item.item_type, status=item.status, item=item, fields=definitions
     )
-    people = (
-        selectors.member_choices(workspace=request.workspace)
-        if any(f.kind == FieldKind.USER for f in definitions)
-        else None
-    )
     # Whom each person field offers: the people of its roles (and whoever it holds now).
     offered = selectors.person_choices(
         workspace=request.workspace, definitions=definitions, current=item.values
     )
-    stages = selectors.stage_panel(
-        actor=actor, item=item, definitions=definitions, modes=modes, people=people
-    )
-    for stage in stages:
-        stage["form"] = forms.ValuesForm(
-            definitions=stage["fields"],
-            modes=modes,
-            people=offered,
-            initial=dict(item.values),
-            prefix="v",
+    from pult.work.stages import stage_panel_list
+
+    # Each stage with the form of its card: the panel says what it needs and who signs,
+    # naming people from the choices just read (they keep whom a field holds now).
+    people = [person for choices in offered.values() for person in choices]
+    stages = [
+        (
+            panel,
+            forms.ValuesForm(
+                definitions=list(panel.fields),
+                modes=modes,
+                people=offered,
+                initial=dict(item.values),
+                prefix="v",
+            ),
         )
-        stage["editable"] = bool(stage["form"].editable_keys)
+        for panel in stage_panel_list(actor=actor, item=item, modes=modes, people=people)
+    ]
     # A stage's fields are edited in its own card of the stages panel.
     plain = [f for f in definitions if f.stage_id is None]
     values_form = forms.ValuesForm(
@@ -407,20 +405,20 @@ def _panels(request: WorkspaceRequest, item: Item) -> dict[str, list[DrawnPanel]
 @require_POST
 @workspace_required
 def item_step(request: WorkspaceRequest, item_id: int, key: str) -> HttpResponse:
-    item = _get_item(request, item_id)
+    # The service finds the item through what the actor may see: no read before it.
     form = forms.StepForm(request.POST)
     try:
         if not form.is_valid():
             raise DomainError(_form_problems(form))
         item = services.work_item_transition(
-            actor=_user(request),
+            actor=actor_of(request),
             workspace=request.workspace,
-            item_id=item.pk,
+            item_id=item_id,
             transition_key=key,
             comment=form.cleaned_data["comment"],
         )
     except DomainError as error:
-        return _itemrefused(request, item_id, error)
+        return _item_refused(request, item_id, error)
     messages.success(
         request,
         _("%(ref)s: %(status)s.") % {"ref": item.reference, "status": item.status.name},
@@ -432,7 +430,7 @@ def item_step(request: WorkspaceRequest, item_id: int, key: str) -> HttpResponse
 @workspace_required
 def item_move(request: WorkspaceRequest, item_id: int) -> HttpResponse:
     """A kanban drag: find the step to the target status and take it through the service."""
-    actor = _user(request)
+    actor = actor_of(request)
     item = _get_item(request, item_id)
     target = request.POST.get("to", "")
     comment = request.POST.get("comment", "")
@@ -459,7 +457,7 @@ def item_move(request: WorkspaceRequest, item_id: int) -> HttpResponse:
 @workspace_required
 def item_fields(request: WorkspaceRequest, item_id: int) -> HttpResponse:
     item = _get_item(request, item_id)
-    actor = _user(request)
+    actor = actor_of(request)
     # One card saves one stage's fields (or the fields outside any stage): what is not
     # on the posted card is not touched (an unchecked box there is simply not sent).
     stage_key = request.POST.get("stage", "")
@@ -477,7 +475,7 @@ def item_fields(request: WorkspaceRequest, item_id: int) -> HttpResponse:
             actor=actor, workspace=request.workspace, item_id=item.pk, values=raw
         )
     except DomainError as error:
-        return _itemrefused(request, item_id, error)
+        return _item_refused(request, item_id, error)
     messages.success(request, _("Saved."))
     return _back(request, item_id)
 
@@ -487,7 +485,7 @@ def item_fields(request: WorkspaceRequest, item_id: int) -> HttpResponse:
 def item_stage_sign(request: WorkspaceRequest, item_id: int, key: str) -> HttpResponse:
     """Sign a stage off, or (a manager, with sign=0) withdraw its sign-off."""
     item = _get_item(request, item_id)
-    actor = _user(request)
+    actor = actor_of(request)
     try:
         if request.POST.get("sign", "1") == "0":
             services.stage_unsign(
@@ -500,7 +498,7 @@ def item_stage_sign(request: WorkspaceRequest, item_id: int, key: str) -> HttpRe
             )
             messages.success(request, _("Signed off."))
     except DomainError as error:
-        return _itemrefused(request, item_id, error)
+        return _item_refused(request, item_id, error)
     return _back(request, item_id)
 
 
@@ -510,13 +508,13 @@ def item_urgent(request: WorkspaceRequest, item_id: int) -> HttpResponse:
     item = _get_item(request, item_id)
     try:
         services.work_item_set_urgent(
-            actor=_user(request),
+            actor=actor_of(request),
             workspace=request.workspace,
             item_id=item.pk,
             urgent=request.POST.get("urgent") == "1",
         )
     except DomainError as error:
-        return _itemrefused(request, item_id, error)
+        return _item_refused(request, item_id, error)
     return _back(request, item_id)
 
 
@@ -528,15 +526,15 @@ def item_assign(request: WorkspaceRequest, item_id: int) -> HttpResponse:
         workspace=request.workspace, user_id=request.POST.get("assignee", "")
     )
     try:
-        if not policies.can_manage_items(_user(request), request.workspace):
+        if not policies.can_manage_items(actor_of(request), request.workspace):
             raise Forbidden(_("Only the head assigns requests."))
         if assignee is None:
             raise DomainError(_("Choose a specialist."))
         services.work_item_assign(
-            actor=_user(request), workspace=request.workspace, item_id=item.pk, assignee=assignee
+            actor=actor_of(request), workspace=request.workspace, item_id=item.pk, assignee=assignee
         )
     except DomainError as error:
-        return _itemrefused(request, item_id, error)
+        return _item_refused(request, item_id, error)
     messages.success(request, _("Assigned to %(name)s.") % {"name": assignee.full_name})
     return _back(request, item_id)
 
@@ -547,14 +545,14 @@ def item_dates(request: WorkspaceRequest, item_id: int) -> HttpResponse:
     item = _get_item(request, item_id)
     form = forms.DatesForm(request.POST)
     try:
-        if not policies.can_manage_items(_user(request), request.workspace):
+        if not policies.can_manage_items(actor_of(request), request.workspace):
             raise Forbidden(_("Only the head changes dates."))
         if not form.is_valid():
             raise DomainError(
                 _("The dates were not changed: %(problems)s") % {"problems": _form_problems(form)}
             )
         services.work_item_set_dates(
-            actor=_user(request),
+            actor=actor_of(request),
             workspace=request.workspace,
             item_id=item.pk,
             start_at=form.cleaned_data["start_at"],
@@ -562,7 +560,7 @@ def item_dates(request: WorkspaceRequest, item_id: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except DomainError as error:
-        return _itemrefused(request, item_id, error)
+        return _item_refused(request, item_id, error)
     messages.success(request, _("Dates changed."))
     return _back(request, item_id)
 
@@ -572,7 +570,7 @@ def item_dates(request: WorkspaceRequest, item_id: int) -> HttpResponse:
 def item_watch(request: WorkspaceRequest, item_id: int) -> HttpResponse:
     item = _get_item(request, item_id)
     services.work_item_watch(
-        actor=_user(request),
+        actor=actor_of(request),
         workspace=request.workspace,
         item_id=item.pk,
         watch=request.POST.get("watch") == "1",
@@ -587,7 +585,7 @@ def saved_view_save(request: WorkspaceRequest) -> HttpResponse:
     query = request.POST.get("query", "")
     if form.is_valid():
         services.saved_view_save(
-            actor=_user(request),
+            actor=actor_of(request),
             workspace=request.workspace,
             name=form.cleaned_data["name"],
             query=form.cleaned_data["query"],
@@ -604,7 +602,7 @@ def saved_view_save(request: WorkspaceRequest) -> HttpResponse:
 def saved_view_delete(request: WorkspaceRequest, view_id: int) -> HttpResponse:
     try:
         services.saved_view_delete(
-            actor=_user(request), workspace=request.workspace, view_id=view_id
+            actor=actor_of(request), workspace=request.workspace, view_id=view_id
         )
     except NotFound as error:
         raise Http404 from error
