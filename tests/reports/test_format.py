@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import translation
 
-from pult.reports.selectors import Share, SpecialistRow
+from pult.reports.figures import Share, SpecialistRow
 from pult.reports.templatetags import reports_format
 
 ROW = SpecialistRow(

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from pult.reports import selectors
-from pult.reports.selectors import Period, Share, StatsFilters
+from pult.reports import live, selectors
+from pult.reports.figures import Period, Share, StatsFilters, default_period
 from pult.work.models import ItemType
 from tests.reports.conftest import History, grant_statistics
 
@@ -40,7 +40,7 @@ def test_summary_and_sla_compliance(history: History) -> None:
 
 
 def test_counts_per_status_in_pipeline_order_with_zeros(history: History) -> None:
-    counts = selectors.status_counts(**_scope(history))
+    counts = live.status_counts(**_scope(history))
     assert [(c.status.key, c.count) for c in counts] == [
         ("new", 1),
         ("in_progress", 2),
@@ -53,7 +53,7 @@ def test_counts_per_status_in_pipeline_order_with_zeros(history: History) -> Non
 
 
 def test_per_specialist(history: History) -> None:
-    rows = {r.name: r for r in selectors.specialist_stats(**_scope(history))}
+    rows = {r.name: r for r in live.specialist_stats(**_scope(history))}
     assert set(rows) == {"Dima Designer", "Dasha Designer"}
     dima, dasha = rows["Dima Designer"], rows["Dasha Designer"]
     assert (dima.done, dima.open_now, dima.median_lead) == (3, 1, timedelta(hours=48))
@@ -108,19 +108,19 @@ def test_figures_cover_only_what_the_actor_may_see(history: History) -> None:
     grant_statistics(history.desk, "Applicant")
     summary = selectors.summary_get(**_scope(history, actor=history.desk.stranger))
     assert (summary.filed, summary.done, summary.open_now) == (1, 0, 1)
-    assert selectors.specialist_stats(**_scope(history, actor=history.desk.stranger)) == []
+    assert live.specialist_stats(**_scope(history, actor=history.desk.stranger)) == []
 
 
 def test_python_median_matches_the_database(history: History, monkeypatch: Any) -> None:
     """SQLite has no percentile_cont: the Python fallback gives the same figures."""
     in_db = selectors.statistics_get(**_scope(history))
-    monkeypatch.setattr(selectors, "_median_in_database", lambda: False)
+    monkeypatch.setattr(live, "median_in_database", lambda: False)
     in_python = selectors.statistics_get(**_scope(history))
     assert in_python.summary == in_db.summary
     assert in_python.specialists == in_db.specialists
 
 
 def test_default_period_is_twelve_iso_weeks() -> None:
-    period = selectors.default_period(date(2025, 3, 19))  # a Wednesday
+    period = default_period(date(2025, 3, 19))  # a Wednesday
     assert period == Period(date(2024, 12, 30), date(2025, 3, 19))
     assert len(period.weeks()) == 12 and period.weeks()[0].weekday() == 0

@@ -160,9 +160,9 @@ def test_the_specialists_table_is_ordered_by_the_column_chosen(
 def test_the_specialists_table_comes_in_pages(
     history: History, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pult.reports import selectors
+    from pult.reports import figures
 
-    monkeypatch.setattr(selectors, "SPECIALISTS_PER_PAGE", 1)
+    monkeypatch.setattr(figures, "SPECIALISTS_PER_PAGE", 1)
     desk = history.desk
     dasha, dima = str(desk.designer2.pk), str(desk.designer.pk)
     login(client, history.head)

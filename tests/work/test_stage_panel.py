@@ -138,6 +138,14 @@ def test_a_hidden_required_field_is_not_named_on_the_page_either(
     body = client.get(reverse("work:item_detail", args=[item.pk])).content.decode()
     assert "Bank secret" not in body
     _agree(office, client, item)
+    # Signing is refused for the field they cannot fill, without naming it.
+    from pult.work.exceptions import StageIncomplete
+
+    with pytest.raises(StageIncomplete) as refusal:
+        office.sign(office.finance, item, "finance")
+    assert "Bank secret" not in refusal.value.message
+    assert "1 field you cannot see" in refusal.value.message
+    assert "bank_secret" not in refusal.value.field_errors
 
 
 def test_the_panel_is_a_frozen_answer_with_display_values(office: Office) -> None:

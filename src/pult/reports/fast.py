@@ -19,16 +19,30 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
+from django.db.models import DurationField
 from django.utils import timezone
 
-from pult.reports import leadtime, rollup
+from pult.reports import leadtime, live, rollup
+from pult.reports.figures import (
+    TOP_GROUPS,
+    GroupRow,
+    Share,
+    SpecialistRow,
+    SpecialistTable,
+    Statistics,
+    StatsFilters,
+    StatusCount,
+    Summary,
+    WeekRow,
+    specialist_order,
+    specialist_page,
+)
 from pult.reports.models import StatsReady
 from pult.work import policies as work_policies
 from pult.work.models import Item, Status, StatusCategory
 
 if TYPE_CHECKING:
     from pult.accounts.models import User, Workspace
-    from pult.reports.selectors import SpecialistTable, Statistics, StatsFilters
 
 # Every branch reads the index `reports_statscell_counts` alone (index-only scans: the
 # rows are spread over the heap). The outlets' rows are summed once per (brand, city),
@@ -200,8 +214,6 @@ def statistics(
     table: SpecialistTable | None = None,
 ) -> Statistics | None:
     """The page's figures from the rollup, or None when the live path must answer."""
-    from pult.reports import selectors as s
-
     zone = _zone(actor, workspace, filters)
     if zone is None:
         return None
@@ -262,52 +274,52 @@ def statistics(
     overdue_now = sum(g.overdue_open for g in brands) + overdue.total
 
     scope: dict[str, Any] = {"actor": actor, "workspace": workspace, "filters": filters}
-    table = table or s.SpecialistTable()
+    table = table or SpecialistTable()
     if filtered:
-        everyone = s.specialist_stats(**scope, now=now)
+        everyone = live.specialist_stats(**scope, now=now)
     else:
         people.sort()
         everyone = [
-            s.SpecialistRow(
+            SpecialistRow(
                 user_id=user,
                 name=name,
                 done=done_,
                 open_now=open_,
                 median_lead=None,  # below, for the rows that need it
-                overdue=s.Share(late_ + overdue_open + overdue.people[user], done_ + open_),
+                overdue=Share(late_ + overdue_open + overdue.people[user], done_ + open_),
             )
             for _rank, user, name, done_, late_, open_, overdue_open in people
         ]
         if table.column != "median":
             # A median costs a histogram read: only the page's specialists need theirs.
-            page, _table = s.specialist_page(s.specialist_order(everyone, table.order), table)
+            page, _table = specialist_page(specialist_order(everyone, table.order), table)
             bands = {r.user_id: bands[r.user_id] for r in page}
-    medians = _medians(s, filters, scope, now, bands=None if filtered else bands)
+    medians = _medians(filters, scope, now, bands=None if filtered else bands)
     if not filtered:
         everyone = [replace(r, median_lead=medians.get(r.user_id)) for r in everyone]
-    specialists, table = s.specialist_page(s.specialist_order(everyone, table.order), table)
-    summary = s.Summary(
+    specialists, table = specialist_page(specialist_order(everyone, table.order), table)
+    summary = Summary(
         filed=filed,
         done=done,
         open_now=open_now,
         overdue_now=overdue_now,
         median_lead=medians.pop(None, None),
-        finished_on_time=s.Share(with_due - late, with_due),
-        started_on_time=s.Share(on_time, with_start),
+        finished_on_time=Share(with_due - late, with_due),
+        started_on_time=Share(on_time, with_start),
     )
 
-    def groups(found: list[_Group], today_by: dict[Any, int]) -> list[s.GroupRow]:
+    def groups(found: list[_Group], today_by: dict[Any, int]) -> list[GroupRow]:
         found.sort(key=lambda g: g.rank)
         return [
-            s.GroupRow(g.key, g.label, g.filed, g.done, g.late + g.overdue_open + today_by[g.key])
-            for g in found[: s.TOP_GROUPS]
+            GroupRow(g.key, g.label, g.filed, g.done, g.late + g.overdue_open + today_by[g.key])
+            for g in found[:TOP_GROUPS]
         ]
 
     if filtered:
-        status_rows = s.status_counts(**scope)
+        status_rows = live.status_counts(**scope)
     else:
         status_rows = [
-            s.StatusCount(status, statuses.get(status.pk, 0))
+            StatusCount(status, statuses.get(status.pk, 0))
             for status in Status.objects.filter(item_type=filters.item_type).order_by(
                 "position", "pk"
             )
@@ -317,20 +329,19 @@ def statistics(
         week = weeks[day - timedelta(days=day.weekday())]
         week[0] += d[0]
         week[1] += d[1]
-    return s.Statistics(
+    return Statistics(
         summary=summary,
         statuses=status_rows,
         specialists=specialists,
         brands=groups(brands, overdue.brands),
         cities=groups(cities, overdue.cities),
-        weeks=[s.WeekRow(w, weeks[w][0], weeks[w][1]) for w in filters.period.weeks()],
+        weeks=[WeekRow(w, weeks[w][0], weeks[w][1]) for w in filters.period.weeks()],
         specialist_table=table,
         specialist_count=len(everyone),
     )
 
 
 def _medians(
-    s: Any,
     filters: StatsFilters,
     scope: dict[str, Any],
     now: datetime,
@@ -346,11 +357,9 @@ def _medians(
     The medians are the live ones: the live path takes the same representatives.
     """
     if bands is None:  # a brand or city filter: no histogram per outlet, live
-        from django.db.models import DurationField
-
-        c = s._conditions(filters.period, now)
-        items = s.report_items(**scope).filter(c.done)
-        median = s.Median(s._lead_time(), output_field=DurationField())
+        c = live.conditions(filters.period, now)
+        items = live.report_items(**scope).filter(c.done)
+        median = live.Median(live.lead_time(), output_field=DurationField())
         return {None: items.aggregate(m=median)["m"]}
     wanted: dict[int, tuple[int, int]] = {}  # user → (items below the range, all items)
     users, lows, highs = [], [], []

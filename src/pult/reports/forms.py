@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from pult.accounts.models import Workspace
 from pult.core.forms import Form, ListedModelChoiceField
 from pult.reports import selectors
-from pult.reports.selectors import Period, StatsFilters
+from pult.reports.figures import Period, StatsFilters, default_period
 
 MAX_DAYS = 2 * 366  # two years: the weekly chart stays readable
 
@@ -40,7 +40,7 @@ class StatisticsFilterForm(Form):
         # its default (written into the fields, so the reader sees the period), a
         # wrong one an inline message.
         data = data.copy()
-        default = selectors.default_period()
+        default = default_period()
         for name, value in (("date_from", default.date_from), ("date_to", default.date_to)):
             if not data.get(name):
                 data[name] = value.isoformat()

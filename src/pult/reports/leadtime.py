@@ -15,7 +15,7 @@ middle values when the count is even) of the representatives, never of the raw t
 So the rollup can keep it as histograms of representatives (`rollup`: a few hundred
 buckets a day for all items) and the three ways of computing it agree to the
 microsecond: the histogram (`fast.py`), PostgreSQL's percentile_cont over `bucket_sql`
-and Python over `bucket` (`selectors.py`). The page formats a median with `display`, the
+and Python over `bucket` (`live.py`). The page formats a median with `display`, the
 same rounding, so a median that is one representative is shown as exactly that figure.
 
 `bucket` and `bucket_sql` are twins: change one, change the other (tests compare them).
@@ -56,7 +56,7 @@ def bucket_sql(seconds: str) -> str:
 
 class LeadBucket(Func):
     """The representative of an item's lead time (closed_at − submitted_at) as an
-    interval, for ordered-set aggregates such as `selectors.Median` (PostgreSQL)."""
+    interval, for ordered-set aggregates such as `live.Median` (PostgreSQL)."""
 
     output_field = DurationField()
 

@@ -18,13 +18,21 @@ from django.utils.translation import gettext_lazy as _lazy
 from pult.core.http import WorkspaceRequest
 from pult.core.text import spreadsheet_cell
 from pult.core.views import permission_required, section_required
-from pult.reports import charts, selectors
+from pult.reports import charts, live, selectors
+from pult.reports.figures import (
+    GroupRow,
+    Share,
+    SpecialistRow,
+    SpecialistTable,
+    Statistics,
+    WeekRow,
+    specialist_order,
+)
 from pult.reports.forms import StatisticsFilterForm
 from pult.reports.permissions import VIEW_STATISTICS
-from pult.reports.selectors import GroupRow, SpecialistRow, SpecialistTable, Statistics
 
 
-def _week_label(row: selectors.WeekRow) -> str:
+def _week_label(row: WeekRow) -> str:
     """Day and month in the locale's own words: "Jan. 6", "6 января".
 
     Taken from DATE_FORMAT without the year, because Django's Russian MONTH_DAY_FORMAT
@@ -133,7 +141,7 @@ def _hours(value: timedelta | None) -> str:
     return "" if value is None else f"{value.total_seconds() / 3600:.1f}"
 
 
-def _ratio(share: selectors.Share) -> str:
+def _ratio(share: Share) -> str:
     return "" if share.ratio is None else f"{share.ratio * 100:.1f}"
 
 
@@ -180,8 +188,8 @@ def statistics_export(request: WorkspaceRequest) -> HttpResponse:
     }
     lines: Iterable[list[object]]
     if table == "specialists":
-        rows = selectors.specialist_stats(**scope)
-        lines = _specialist_rows(selectors.specialist_order(rows, _specialist_table(request).order))
+        rows = live.specialist_stats(**scope)
+        lines = _specialist_rows(specialist_order(rows, _specialist_table(request).order))
     elif table == "brands":
         lines = _group_rows(_("Brand"), _("No outlet"))(selectors.brand_stats(**scope))
     else:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pult.activity.describe import both_languages
 from pult.activity.services import event_record
@@ -447,10 +448,21 @@ def stage_sign(*, actor: User, workspace: Workspace, item_id: int, stage_key: st
         if is_empty(item.values.get(field.key))
     ]
     if missing:
+        # What the signer may not see is not named to them (the page lists the same).
+        modes = policies.field_modes(
+            actor=actor, item_type=item.item_type, status=item.status, item=item
+        )
+        shown = [field for field in missing if modes.get(field.key) != FieldMode.HIDDEN]
+        names = [str(field.name) for field in shown]
+        if hidden := len(missing) - len(shown):
+            names.append(
+                ngettext("%(n)s field you cannot see", "%(n)s fields you cannot see", hidden)
+                % {"n": hidden}
+            )
         raise StageIncomplete(
             stage.name,
-            [field.name for field in missing],
-            field_errors={field.key: [_("This field is required.")] for field in missing},
+            names,
+            field_errors={field.key: [_("This field is required.")] for field in shown},
         )
     signoff = SignOff.objects.create(
         item=item,

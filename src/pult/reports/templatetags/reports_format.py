@@ -12,7 +12,7 @@ from django.utils import formats, numberformat, translation
 from django.utils.translation import gettext as _
 
 from pult.reports import leadtime
-from pult.reports.selectors import Share, SpecialistRow
+from pult.reports.figures import Share, SpecialistRow
 
 register = template.Library()
 
