@@ -10,7 +10,7 @@ accepted) on the workspace's business calendar, with working-time delays near th
 regulations (start within a working day, finish within three). Its status is whatever
 that life has reached *now*, its pauses and events are the steps already taken, and
 start/due dates come from the same SLA rules and working-time arithmetic that
-`work.sla.apply_dates` uses. The queue fields are set exactly as
+`desk.sla.apply_dates` uses. The queue fields are set exactly as
 `work.services._queue_fields` and `work_item_set_urgent` set them.
 
 Speed (it runs in `make run` and in the SQLite smoke test): rows are written in batches
@@ -1002,7 +1002,7 @@ def _request_text(rng: random.Random, plan: _Plan, outlet: Outlet) -> tuple[dict
 def _sla_dates(
     clk: _Clock, rules: list[SlaRule], values: dict[str, str], plan: _Plan
 ) -> tuple[datetime | None, datetime | None]:
-    """Start and due dates as `work.sla.apply_dates` last computed them: the first
+    """Start and due dates as `desk.sla.apply_dates` last computed them: the first
     matching rule, moved by the working time of the pauses closed by then (an open pause
     had just begun when the dates were last computed)."""
     rule = next(
