@@ -15,8 +15,8 @@ from pult.notifications.models import Notification
 from pult.work import services
 from pult.work.models import Item
 from tests.conftest import dispatch_notifications
+from tests.desk.test_forecast import _with_calendar
 from tests.work.conftest import Desk
-from tests.work.test_forecast import _with_calendar
 
 pytestmark = pytest.mark.django_db
 
