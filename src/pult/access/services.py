@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pult.access.catalogue import all_codes
 from pult.access.models import Role, RolePermission
@@ -14,6 +15,9 @@ from pult.access.policies import can_manage_roles, forget_permissions
 from pult.accounts.models import User, Workspace
 from pult.activity.services import event_record
 from pult.core.exceptions import DomainError, NotFound
+from pult.core.locking import locked
+
+ROLE_NOT_FOUND = gettext_lazy("Role not found.")
 
 
 def _clean(name: str, codes: Iterable[str]) -> tuple[str, set[str]]:
@@ -96,9 +100,7 @@ def role_update(
     """Rename a role and set exactly which permissions it holds."""
     if not can_manage_roles(actor, workspace):
         raise NotFound(_("Page not found."))
-    role = Role.objects.select_for_update().filter(workspace=workspace, pk=role_id).first()
-    if role is None:
-        raise NotFound(_("Role not found."))
+    role = locked(Role.objects.filter(workspace=workspace), role_id, not_found=ROLE_NOT_FOUND)
     name, code_set = _clean(name, codes)
     if _name_taken(workspace, name, exclude_id=role.pk):
         raise _taken_error()
@@ -142,9 +144,7 @@ def role_delete(*, actor: User, workspace: Workspace, role_id: int) -> None:
     """Delete a role; its holders lose its permissions at once."""
     if not can_manage_roles(actor, workspace):
         raise NotFound(_("Page not found."))
-    role = Role.objects.select_for_update().filter(workspace=workspace, pk=role_id).first()
-    if role is None:
-        raise NotFound(_("Role not found."))
+    role = locked(Role.objects.filter(workspace=workspace), role_id, not_found=ROLE_NOT_FOUND)
     if role.grants.filter(code=MANAGE_ROLES).exists() and _would_lock_out(workspace, role):
         raise DomainError(_("At least one active member must keep the right to manage roles."))
     event_record(

@@ -19,6 +19,7 @@ from pult.access.models import Role
 from pult.activity.services import event_record
 from pult.chat.models import MessageSees, MessageVisibilityRule
 from pult.core.exceptions import DomainError, Forbidden, NotFound
+from pult.core.locking import locked
 from pult.work.models import ItemType
 from pult.work.policies import can_configure_pipeline
 
@@ -100,11 +101,7 @@ def message_visibility_rule_save(
     it needs at least one; for the other choices they are cleared."""
     _require_configurer(actor, workspace)
     # The item-type row lock serialises this with the pipeline editor's other writes.
-    item_type = (
-        ItemType.objects.select_for_update().filter(workspace=workspace, pk=item_type_id).first()
-    )
-    if item_type is None:
-        raise NotFound(_("Not found."))
+    item_type = locked(ItemType.objects.filter(workspace=workspace), item_type_id)
     rule = MessageVisibilityRule(item_type=item_type)
     if rule_id is not None:
         found = MessageVisibilityRule.objects.filter(item_type=item_type, pk=rule_id).first()

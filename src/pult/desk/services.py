@@ -12,9 +12,11 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pult.activity.services import event_record
 from pult.core.exceptions import DomainError, Forbidden, NotFound
+from pult.core.locking import locked
 from pult.parties.models import SpecialistProfile
 from pult.work import hooks, policies
 from pult.work.exceptions import QueueEmpty
@@ -128,11 +130,11 @@ def item_type_auto_assign_set(
     """A head switches automatic assignment of new items on or off."""
     if not policies.can_manage_items(actor, workspace):
         raise Forbidden(_("Only the head switches automatic assignment."))
-    item_type = (
-        ItemType.objects.select_for_update().filter(workspace=workspace, pk=item_type_id).first()
+    item_type = locked(
+        ItemType.objects.filter(workspace=workspace),
+        item_type_id,
+        not_found=gettext_lazy("Unknown kind of request."),
     )
-    if item_type is None:
-        raise NotFound(_("Unknown kind of request."))
     item_type.auto_assign = enabled
     item_type.save(update_fields=["auto_assign"])
     return item_type

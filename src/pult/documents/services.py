@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from pult.activity.services import event_record
 from pult.core.exceptions import DomainError, Forbidden, NotFound
+from pult.core.locking import locked
 from pult.documents import policies
 from pult.documents.files import CheckedFile, check_upload, thumbnail_of
 from pult.documents.models import (
@@ -214,9 +215,7 @@ def article_update(
     """Change an article's title and text; its address stays, so links keep working."""
     if not policies.can_manage_knowledge(actor, workspace):
         raise Forbidden(_("You may not edit the knowledge base."))
-    article = Article.objects.select_for_update().filter(pk=article_id, workspace=workspace).first()
-    if article is None:
-        raise NotFound(_("Not found."))
+    article = locked(Article.objects.filter(workspace=workspace), article_id)
     article.title, article.body = _article_fields(title, body)
     article.updated_by = actor
     article.save(update_fields=["title", "body", "updated_by", "updated_at"])
@@ -329,11 +328,7 @@ def material_remove(*, actor: User, workspace: Workspace, material_id: int) -> N
         raise NotFound(_("Not found."))
     if not policies.can_manage_materials(actor, workspace):
         raise Forbidden(_("You may not manage the materials library."))
-    material = (
-        Material.objects.select_for_update().filter(pk=material_id, workspace=workspace).first()
-    )
-    if material is None:
-        raise NotFound(_("Not found."))
+    material = locked(Material.objects.filter(workspace=workspace), material_id)
     title = material.title
     material.delete()
     _delete_after_commit([material.file, material.thumbnail])

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from pult.accounts.models import User
 from pult.core.exceptions import DomainError, NotFound
-from pult.core.http import WorkspaceRequest
+from pult.core.http import WorkspaceRequest, actor_of
 from pult.core.pagination import keyset_page, parse_cursor
 from pult.core.views import apply_domain_error, section_required
 from pult.newsletters import forms, selectors, services
@@ -26,8 +26,7 @@ from pult.newsletters.models import Delivery, Newsletter, Segment
 
 
 def _sender(request: WorkspaceRequest) -> User:
-    actor = request.user
-    assert isinstance(actor, User)
+    actor = actor_of(request)
     if not selectors.can_send_newsletters(actor, request.workspace):
         raise Http404
     return actor
